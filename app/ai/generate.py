@@ -1,0 +1,157 @@
+"""Question generation with the official `openai` client against any OpenAI-compatible server.
+
+`generate_questions` returns checked questions (source "ai", with provenance) or raises
+`GenerationFailed` naming the cause; the caller falls back to the bank and says why."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import openai
+from pydantic import ValidationError
+
+from app.ai.prompt import build_messages, level_guide, prompt_hash
+from app.ai.schemas import GeneratedQuestion, GeneratedSet, response_schema
+from app.settings import Settings
+
+NEAR_DUPLICATE = 0.6
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class GenerationFailed(Exception):
+    """The model gave nothing usable; `cause` is shown to the user (e.g. "timeout after 20 s")."""
+
+    def __init__(self, cause: str):
+        super().__init__(cause)
+        self.cause = cause
+
+
+@dataclass
+class Generated:
+    """Checked questions and how many of the model's items were rejected."""
+
+    questions: list[dict[str, Any]]
+    rejected: list[str]
+
+
+def tokens(text: str) -> set[str]:
+    """The lower-case word tokens of a text."""
+    return set(_WORD.findall(text.lower()))
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Token Jaccard similarity of two token sets (0 when both are empty)."""
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def near_duplicate_of(text: str, bank: list[dict[str, Any]]) -> str | None:
+    """The id of the most similar bank question when it is a near-duplicate (Jaccard ≥ 0.6)."""
+    mine = tokens(text)
+    best = max(bank, key=lambda q: jaccard(mine, tokens(q["text"])), default=None)
+    if best is not None and jaccard(mine, tokens(best["text"])) >= NEAR_DUPLICATE:
+        return best["id"]
+    return None
+
+
+def _client(settings: Settings) -> openai.OpenAI:
+    return openai.OpenAI(api_key=settings.openai_api_key, base_url=settings.openai_base_url or None,
+                         timeout=settings.llm_timeout_seconds, max_retries=1)
+
+
+def _ask(settings: Settings, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
+    """One chat completion with the JSON schema as response format; its text, or GenerationFailed."""
+    try:
+        completion = _client(settings).chat.completions.create(
+            model=settings.llm_model, messages=messages,  # type: ignore[arg-type]
+            response_format={"type": "json_schema",
+                             "json_schema": {"name": "interview_questions", "strict": True, "schema": schema}})
+    except openai.APITimeoutError:
+        raise GenerationFailed(f"timeout after {settings.llm_timeout_seconds:g} s") from None
+    except openai.APIStatusError as exc:
+        raise GenerationFailed(f"HTTP {exc.status_code} from the model server") from None
+    except openai.APIConnectionError:
+        raise GenerationFailed("cannot reach the model server") from None
+    except openai.OpenAIError as exc:
+        raise GenerationFailed(f"model error: {type(exc).__name__}") from None
+    try:
+        message = completion.choices[0].message
+        refusal, answer = message.refusal, message.content
+    except (AttributeError, IndexError, TypeError):
+        raise GenerationFailed("malformed output: not a chat completion") from None
+    if refusal:
+        raise GenerationFailed(f"the model refused: {refusal.strip()[:120]}")
+    if not answer or not isinstance(answer, str):
+        raise GenerationFailed("malformed output: empty answer")
+    return answer
+
+
+def _parse(answer: str) -> list[dict[str, Any]]:
+    try:
+        return GeneratedSet.model_validate(json.loads(answer)).questions
+    except (json.JSONDecodeError, ValidationError, TypeError):
+        raise GenerationFailed("malformed output: not the requested JSON") from None
+
+
+def _check(item: dict[str, Any], comp_ids: set[str], level: str) -> GeneratedQuestion:
+    question = GeneratedQuestion.model_validate(item)
+    unknown = [c for c in question.competencies if c not in comp_ids]
+    if unknown:
+        raise ValueError(f"unknown competency id '{unknown[0]}'")
+    if question.level != level:
+        raise ValueError(f"level '{question.level}' is not the spec's level '{level}'")
+    return question
+
+
+def _published(q: GeneratedQuestion, *, kind: str, content: dict[str, Any], provenance: dict[str, str],
+               bank: list[dict[str, Any]]) -> dict[str, Any]:
+    names = {c["id"]: c for c in content["competencies"]}
+    comps = list(dict.fromkeys(q.competencies))
+    prov = dict(provenance)
+    if duplicate := near_duplicate_of(q.text, bank):
+        prov["near_duplicate_of"] = duplicate
+    covered = ", ".join(f"{names[c]['name']} ({names[c]['weight']:.2f})" for c in comps)
+    return {
+        "id": "ai_" + hashlib.sha256(q.text.encode("utf-8")).hexdigest()[:10],
+        "text": q.text, "kind": kind, "competencies": comps, "levels": [content["level"]],
+        "rubric": {"strong": q.rubric.strong, "weak": q.rubric.weak}, "follow_ups": q.follow_ups,
+        "minutes": q.minutes, "source": "ai", "why": f"generated for {covered} · level {content['level']}",
+        "provenance": prov,
+    }
+
+
+def generate_questions(settings: Settings, *, content: dict[str, Any], round_kind: str, count: int,
+                       bank: list[dict[str, Any]], examples: list[dict[str, Any]]) -> Generated:
+    """Ask the model for a round's questions and keep the ones that pass every check."""
+    kind = "behavioral" if round_kind == "behavioral" else "written"
+    comp_ids = [c["id"] for c in content["competencies"]]
+    schema = response_schema(comp_ids, content["level"])
+    messages = build_messages(content=content, round_kind=kind, count=count, examples=examples,
+                              guide=level_guide(settings.question_bank_dir, content["level"]))
+    provenance = {"model": settings.llm_model, "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                  "prompt_hash": prompt_hash(settings.llm_model, messages, schema)}
+    kept, rejected, seen = [], [], set()
+    for i, item in enumerate(_parse(_ask(settings, messages, schema))):
+        try:
+            question = _check(item, set(comp_ids), content["level"])
+        except (ValidationError, ValueError) as exc:
+            rejected.append(f"item {i + 1}: {_reason(exc)}")
+            continue
+        published = _published(question, kind=kind, content=content, provenance=provenance, bank=bank)
+        if published["id"] in seen:
+            rejected.append(f"item {i + 1}: repeats an earlier question")
+            continue
+        seen.add(published["id"])
+        kept.append(published)
+    return Generated(kept[:count], rejected)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors(include_url=False)[0]
+        return f"{'.'.join(map(str, err['loc'])) or 'item'}: {err['msg']}"
+    return str(exc)

@@ -1,0 +1,1 @@
+"""Job-spec dashboards and interview scores: SQL aggregates over ratings, scored with `scoring`."""

@@ -1,0 +1,229 @@
+"""Candidates and interviews: creation bound to the current spec version, invite tokens,
+interviewer assignments (one scorecard per interviewer and round) and completion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.auth.security import new_token, token_hash
+from app.auth.service import normalise_email, user_by_email
+from app.errors import Invalid, NotFound
+from app.models import Candidate, Interview, JobSpecVersion, RoundAttempt, Scorecard, User, utcnow
+from app.questions.engine import draw
+from app.settings import get_settings
+from app.specs import service as specs
+
+
+def create_candidate(session: Session, *, name: str, email: str, actor: User | None) -> Candidate:
+    """A new candidate (no account; they get invite links)."""
+    errors = []
+    if "\x00" in name + email:
+        raise Invalid("invalid candidate", errors=[{"loc": ["body"], "msg": "text may not contain NUL characters"}])
+    if not name.strip() or len(name) > 200:
+        errors.append({"loc": ["body", "name"], "msg": "name is required (at most 200 characters)"})
+    if "@" not in email or len(email) > 320:
+        errors.append({"loc": ["body", "email"], "msg": "not an email address"})
+    if errors:
+        raise Invalid("invalid candidate", errors=errors)
+    candidate = Candidate(name=name.strip(), email=normalise_email(email), created_by_id=actor.id if actor else None)
+    session.add(candidate)
+    session.flush()
+    audit.record(session, actor=actor, action="candidate.create", object_type="candidate", object_id=candidate.id)
+    return candidate
+
+
+@dataclass
+class NewInterview:
+    interview: Interview
+    token: str  # the secret of the invite link, shown once
+
+
+def _resolve_interviewers(session: Session, content: dict[str, Any],
+                          interviewers: Mapping[str, Sequence[str]]) -> dict[str, list[User]]:
+    rounds = {r["key"] for r in content["rounds"]}
+    errors, resolved = [], {}
+    for key, emails in interviewers.items():
+        if key not in rounds:
+            errors.append({"loc": ["body", "interviewers", key], "msg": f"no round '{key}' in this job spec"})
+            continue
+        users = []
+        for email in emails:
+            user = user_by_email(session, email) if "\x00" not in email else None
+            if user is None or not user.is_active or user.role not in ("interviewer", "hiring_manager", "admin"):
+                errors.append({"loc": ["body", "interviewers", key], "msg": f"no staff member with email {email}"})
+            elif user not in users:
+                users.append(user)
+        resolved[key] = users
+    if errors:
+        raise Invalid("invalid interviewers", errors=errors)
+    return resolved
+
+
+def create_interview(session: Session, *, candidate_id: str, spec_slug: str,
+                     interviewers: Mapping[str, Sequence[str]], time_factor: float = 1.0,
+                     actor: User | None) -> NewInterview:
+    """An interview on the spec's current version, with scorecards for the assigned interviewers."""
+    candidate = session.get(Candidate, candidate_id) if "\x00" not in candidate_id else None
+    if candidate is None:
+        raise NotFound(f"no candidate '{candidate_id}'")
+    if not 1.0 <= time_factor <= 4.0:
+        raise Invalid("time_factor must be between 1 and 4",
+                      errors=[{"loc": ["body", "time_factor"], "msg": "must be between 1 and 4"}])
+    spec = specs.get_spec(session, spec_slug)
+    version = specs.get_version(session, spec)
+    assigned = _resolve_interviewers(session, version.content, interviewers)
+    token = new_token()
+    interview = Interview(candidate_id=candidate.id, spec_id=spec.id, spec_version_id=version.id,
+                          time_factor=time_factor, token_hash=token_hash(token),
+                          token_expires_at=utcnow() + timedelta(days=get_settings().invite_days),
+                          created_by_id=actor.id if actor else None)
+    session.add(interview)
+    session.flush()
+    interview.round_questions = rotated_questions(session, version.content, seed=interview.id)
+    for key, users in assigned.items():
+        for user in users:
+            session.add(Scorecard(interview_id=interview.id, round_key=key, interviewer_id=user.id))
+    session.flush()
+    audit.record(session, actor=actor, action="interview.create", object_type="interview", object_id=interview.id,
+                 candidate_id=candidate.id, version=version.label, time_factor=time_factor)
+    return NewInterview(interview, token)
+
+
+def rotated_questions(session: Session, content: dict[str, Any], *, seed: str) -> dict[str, list[dict]]:
+    """For rounds with rotation on: this candidate's own draw of equal coverage from the round's pool."""
+    result = {}
+    for rnd in content["rounds"]:
+        if rnd.get("rotate_questions") and rnd["kind"] != "live":
+            result[rnd["key"]] = draw(rnd.get("questions", []), content=content, round_kind=rnd["kind"],
+                                      count=rnd["question_count"], seed=seed)
+    return result
+
+
+def round_questions(interview: Interview, content: dict[str, Any], round_key: str) -> list[dict[str, Any]]:
+    """The questions this candidate sees in a round: their rotated draw, or the published set."""
+    if round_key in (interview.round_questions or {}):
+        return interview.round_questions[round_key]
+    rnd = next((r for r in content["rounds"] if r["key"] == round_key), None)
+    if rnd is None:
+        raise NotFound(f"no round '{round_key}'")
+    return list(rnd.get("questions", []))
+
+
+def interview_content(session: Session, interview: Interview) -> dict[str, Any]:
+    """The content of the spec version the interview is bound to."""
+    version = session.get(JobSpecVersion, interview.spec_version_id)
+    assert version is not None
+    return version.content
+
+
+def refresh_completion(session: Session, interview: Interview) -> bool:
+    """Set or clear `completed_at` (DESIGN: every written and behavioral round submitted or closed by
+    the timer, and every assigned scorecard submitted). Returns whether it is completed."""
+    content = interview_content(session, interview)
+    candidate_rounds = {r["key"] for r in content["rounds"] if r["kind"] != "live"}
+    attempts = session.exec(select(RoundAttempt).where(RoundAttempt.interview_id == interview.id)).all()
+    submitted = {a.round_key for a in attempts if a.submitted_at is not None}
+    cards = session.exec(select(Scorecard).where(Scorecard.interview_id == interview.id)).all()
+    completed = candidate_rounds <= submitted and all(c.status == "submitted" for c in cards)
+    if completed and interview.completed_at is None:
+        interview.completed_at = utcnow()
+    elif not completed:
+        interview.completed_at = None
+    session.add(interview)
+    session.flush()
+    return completed
+
+
+# --- invite links and the interview's state, for hiring managers -------------------------------
+
+MAX_EXTEND_DAYS = 90
+
+
+def link_state(interview: Interview, *, now: datetime) -> str:
+    """`active`, `revoked` or `expired`."""
+    if interview.token_revoked_at is not None:
+        return "revoked"
+    return "expired" if interview.token_expires_at <= now else "active"
+
+
+def revoke_link(session: Session, interview: Interview, *, actor: User | None) -> None:
+    """The candidate link stops working at once."""
+    if interview.token_revoked_at is None:
+        interview.token_revoked_at = utcnow()
+        session.add(interview)
+        session.flush()
+        audit.record(session, actor=actor, action="interview.link_revoke", object_type="interview",
+                     object_id=interview.id)
+
+
+def extend_link(session: Session, interview: Interview, *, days: int, actor: User | None) -> datetime:
+    """A new expiry `days` from now (a revoked link stays revoked: re-issue it instead)."""
+    if not 1 <= days <= MAX_EXTEND_DAYS:
+        raise Invalid("invalid extension", errors=[{"loc": ["body", "days"], "msg": f"between 1 and {MAX_EXTEND_DAYS} days"}])
+    old = interview.token_expires_at
+    interview.token_expires_at = utcnow() + timedelta(days=days)
+    session.add(interview)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.link_extend", object_type="interview", object_id=interview.id,
+                 old=old.isoformat(), new=interview.token_expires_at.isoformat())
+    return interview.token_expires_at
+
+
+def reissue_link(session: Session, interview: Interview, *, actor: User | None) -> str:
+    """A new secret link (returned once); the old one stops working. Answers and clocks are kept."""
+    token = new_token()
+    interview.token_hash = token_hash(token)
+    interview.token_revoked_at = None
+    interview.token_expires_at = utcnow() + timedelta(days=get_settings().invite_days)
+    session.add(interview)
+    session.flush()
+    audit.record(session, actor=actor, action="interview.link_reissue", object_type="interview", object_id=interview.id)
+    return token
+
+
+def interview_status(session: Session, interview: Interview) -> str:
+    """`invited`, `in_progress`, `awaiting_scorecards` or `completed`."""
+    if interview.completed_at is not None:
+        return "completed"
+    content = interview_content(session, interview)
+    candidate_rounds = {r["key"] for r in content["rounds"] if r["kind"] != "live"}
+    attempts = session.exec(select(RoundAttempt).where(RoundAttempt.interview_id == interview.id)).all()
+    if not attempts:
+        return "invited"
+    submitted = {a.round_key for a in attempts if a.submitted_at is not None}
+    return "awaiting_scorecards" if candidate_rounds <= submitted else "in_progress"
+
+
+def list_interviews(session: Session, *, limit: int = 500) -> list[tuple[Interview, Candidate, JobSpecVersion]]:
+    """Interviews, newest first, with their candidate and spec version."""
+    query = (select(Interview, Candidate, JobSpecVersion)
+             .join(Candidate, Candidate.id == Interview.candidate_id)
+             .join(JobSpecVersion, JobSpecVersion.id == Interview.spec_version_id)
+             .order_by(col(Interview.created_at).desc()).limit(limit))
+    return [tuple(row) for row in session.exec(query).all()]  # type: ignore[misc]
+
+
+def get_interview(session: Session, interview_id: str) -> Interview:
+    """The interview with this id, or NotFound."""
+    interview = session.get(Interview, interview_id) if "\x00" not in interview_id else None
+    if interview is None:
+        raise NotFound(f"no interview '{interview_id}'")
+    return interview
+
+
+def is_assigned(session: Session, interview: Interview, user: User) -> bool:
+    """True when the user holds a scorecard on this interview."""
+    query = select(Scorecard.id).where(Scorecard.interview_id == interview.id, Scorecard.interviewer_id == user.id)
+    return session.exec(query.limit(1)).first() is not None
+
+
+def ensure_can_view(session: Session, interview: Interview, user: User) -> None:
+    """Managers see every interview; interviewers only those they are assigned to (others: 404)."""
+    if user.role not in ("admin", "hiring_manager") and not is_assigned(session, interview, user):
+        raise NotFound(f"no interview '{interview.id}'")

@@ -1,0 +1,119 @@
+"""The Calibrate application: routers, middleware, error handling and static files."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.csrf import csrf_protect
+from app.errors import DomainError, NotAuthenticated
+from app.logs import configure_logging
+from app.db import POOL_CAPACITY
+from app.middleware import AdmissionLimit, SecurityMiddleware
+from app.specs.schemas import ErrorOut
+from app.web import STATIC_DIR, is_htmx, render
+
+log = logging.getLogger("calibrate")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"loc": list(err.get("loc", ())), "msg": err.get("msg", "invalid")} for err in exc.errors()]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """JSON errors for the API (never a 500 body with internals), plain pages for people."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else {}
+        if _is_api(request):
+            if isinstance(exc, NotAuthenticated):
+                headers["WWW-Authenticate"] = "Bearer"
+            return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+        if isinstance(exc, NotAuthenticated):
+            target = f"/login?next={request.url.path}"
+            if is_htmx(request):
+                return Response(status_code=204, headers={"HX-Redirect": target})
+            return RedirectResponse(target, status_code=303)
+        return render(request, "error.html", {"status": exc.status_code, "message": exc.message},
+                      status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = _validation_errors(exc)
+        if _is_api(request):
+            return JSONResponse({"detail": "invalid request", "errors": errors}, status_code=422)
+        return render(request, "error.html", {"status": 422, "message": "The request was not valid."}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "error"
+        if _is_api(request) or request.url.path.startswith("/static/"):
+            return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, "error.html", {"status": exc.status_code, "message": message},
+                      status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        request_id = request.scope.get("state", {}).get("request_id", "")
+        log.exception("unhandled error", extra={"request_id": request_id})
+        body = {"detail": f"internal error (request {request_id})"}
+        if _is_api(request):
+            return JSONResponse(body, status_code=500)
+        return render(request, "error.html", {"status": 500, "message": body["detail"]}, status_code=500)
+
+
+def _document_error_shape(app: FastAPI) -> None:
+    """FastAPI documents 422 bodies as its own list of errors; ours are `ErrorOut`, `{detail, errors}`."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = FastAPI.openapi(app).get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in schemas:
+                body = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(body.pop("$defs", {}))
+                schemas["HTTPValidationError"] = body
+                schemas.pop("ValidationError", None)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app(*, migrate_on_start: bool = True) -> FastAPI:
+    """Build the app; the server upgrades the database on start unless told not to."""
+    from app import routers
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
+        if migrate_on_start:
+            from app.migrate import upgrade
+            upgrade()
+        from app.take.sweeper import sweeping
+        from app.events.listener import running as listening_for_events
+        async with sweeping(enabled=migrate_on_start):  # the server closes overdue rounds; tests drive it directly
+            async with listening_for_events():  # dashboard events: LISTEN on Postgres, streams end on shutdown
+                yield
+
+    configure_logging()
+    app = FastAPI(title="Calibrate", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/v1/openapi.json", dependencies=[Depends(csrf_protect)],
+                  description="Structured interviews and competency assessment. Bearer tokens come from "
+                              "`calibrate tokens create --email …`.")
+    install_error_handlers(app)
+    routers.include_all(app)
+    _document_error_shape(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static")
+    app.add_middleware(AdmissionLimit, limit=POOL_CAPACITY - 6)  # headroom: streams' renders, the sweeper
+    app.add_middleware(SecurityMiddleware)
+    return app

@@ -1,0 +1,159 @@
+"""A readable difference between two versions of a job spec's content: weights moved,
+competencies and must-haves added or removed, text changed word by word, rounds reshaped."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+Segment = tuple[str, str]  # (equal | insert | delete, text)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change: where (area and item), what happened, and old → new (or word segments)."""
+
+    area: str
+    item: str
+    action: str  # added | removed | changed | moved
+    field: str = ""
+    old: str = ""
+    new: str = ""
+    words: list[Segment] = dataclasses.field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """A one-line description, e.g. `weight 0.30 → 0.25`."""
+        if self.action in ("added", "removed"):
+            return f"{self.action}"
+        if self.words:
+            return f"{self.field} changed"
+        return f"{self.field} {self.old} → {self.new}".strip()
+
+
+def format_weight(value: Any) -> str:
+    """A weight with two decimals, or three when two would hide a difference."""
+    number = float(value)
+    return f"{number:.2f}" if abs(round(number, 2) - number) < 1e-9 else f"{number:.3f}"
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """Word-level segments turning `old` into `new` (whitespace kept with its word)."""
+    a, b = re.findall(r"\S+\s*", old), re.findall(r"\S+\s*", new)
+    segments: list[Segment] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("equal", "".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            segments.append(("delete", "".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            segments.append(("insert", "".join(b[j1:j2])))
+    return segments
+
+
+def _text_change(area: str, item: str, name: str, old: Any, new: Any) -> list[Change]:
+    old, new = str(old or ""), str(new or "")
+    if old == new:
+        return []
+    if len(old) > 60 or len(new) > 60:
+        return [Change(area, item, "changed", name, old, new, word_diff(old, new))]
+    return [Change(area, item, "changed", name, old or "—", new or "—")]
+
+
+def _by_key(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    return {item[key]: item for item in items}
+
+
+def _header(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    changes: list[Change] = []
+    for name in ("title", "level", "description"):
+        changes += _text_change("spec", "Job spec", name, old.get(name), new.get(name))
+    return changes
+
+
+def _competencies(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    before, after = _by_key(old["competencies"], "id"), _by_key(new["competencies"], "id")
+    changes: list[Change] = []
+    for cid, comp in after.items():
+        label = f"{comp['name']} ({cid})"
+        if cid not in before:
+            changes.append(Change("competencies", label, "added", "weight", "", format_weight(comp["weight"])))
+            continue
+        prev = before[cid]
+        if prev["weight"] != comp["weight"]:
+            changes.append(Change("competencies", label, "changed", "weight",
+                                  format_weight(prev["weight"]), format_weight(comp["weight"])))
+        changes += _text_change("competencies", label, "name", prev["name"], comp["name"])
+        changes += _text_change("competencies", label, "definition", prev["definition"], comp["definition"])
+    for cid, comp in before.items():
+        if cid not in after:
+            changes.append(Change("competencies", f"{comp['name']} ({cid})", "removed", "weight",
+                                  format_weight(comp["weight"]), ""))
+    if [c for c in before if c in after] != [c for c in after if c in before]:
+        changes.append(Change("competencies", "Order", "moved", "order", ", ".join(before), ", ".join(after)))
+    return changes
+
+
+def _must_haves(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    before, after = _by_key(old.get("must_haves", []), "id"), _by_key(new.get("must_haves", []), "id")
+    changes: list[Change] = []
+    for mid, item in after.items():
+        if mid not in before:
+            changes.append(Change("must_haves", mid, "added", "text", "", item["text"]))
+            continue
+        prev = before[mid]
+        changes += _text_change("must_haves", mid, "text", prev["text"], item["text"])
+        if prev.get("required", True) != item.get("required", True):
+            changes.append(Change("must_haves", mid, "changed", "required",
+                                  _yes_no(prev.get("required", True)), _yes_no(item.get("required", True))))
+    for mid, item in before.items():
+        if mid not in after:
+            changes.append(Change("must_haves", mid, "removed", "text", item["text"], ""))
+    return changes
+
+
+def _yes_no(value: bool) -> str:
+    return "required" if value else "optional"
+
+
+ROUND_FIELDS = ("name", "kind", "duration_minutes", "question_count", "rotate_questions")
+
+
+def _rounds(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    before, after = _by_key(old["rounds"], "key"), _by_key(new["rounds"], "key")
+    changes: list[Change] = []
+    for key, rnd in after.items():
+        if key not in before:
+            changes.append(Change("rounds", key, "added", "name", "", rnd["name"]))
+            continue
+        prev = before[key]
+        for name in ROUND_FIELDS:
+            if prev.get(name) != rnd.get(name):
+                old_value, new_value = str(prev.get(name, "—")), str(rnd.get(name, "—"))
+                changes.append(Change("rounds", key, "changed", name, old_value, new_value))
+        changes += _questions(key, prev.get("questions") or [], rnd.get("questions") or [])
+    for key, rnd in before.items():
+        if key not in after:
+            changes.append(Change("rounds", key, "removed", "name", rnd["name"], ""))
+    return changes
+
+
+def _questions(key: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
+    before, after = _by_key(old, "id"), _by_key(new, "id")
+    changes = [Change("rounds", key, "added", f"question {qid}", "", q["text"]) for qid, q in after.items()
+               if qid not in before]
+    changes += [Change("rounds", key, "removed", f"question {qid}", q["text"], "") for qid, q in before.items()
+                if qid not in after]
+    for qid, q in after.items():
+        if qid in before:
+            changes += _text_change("rounds", key, f"question {qid}", before[qid]["text"], q["text"])
+    return changes
+
+
+def diff_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Every change from `old` to `new` content, grouped by area in page order."""
+    return _header(old, new) + _competencies(old, new) + _must_haves(old, new) + _rounds(old, new)

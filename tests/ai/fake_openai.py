@@ -1,0 +1,91 @@
+"""A small OpenAI-compatible HTTP server for tests: scripted answers to /v1/chat/completions.
+
+Each request takes the next scripted reply (the last one repeats), so a test can say "answer
+500 every time" or "sleep past the client's timeout". Requests are recorded for assertions."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    """One scripted reply: a status, a JSON body, and an optional delay before answering."""
+
+    status: int = 200
+    body: Any = None
+    delay: float = 0.0
+
+
+def completion(content: str | None, *, refusal: str | None = None, model: str = "fake-model") -> dict[str, Any]:
+    """A chat.completion body with one choice."""
+    return {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": model,
+            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                         "message": {"role": "assistant", "content": content, "refusal": refusal}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+
+def answer(questions: list[dict[str, Any]]) -> Reply:
+    """A successful reply whose content is the questions as the schema asks."""
+    return Reply(200, completion(json.dumps({"questions": questions})))
+
+
+@dataclass
+class FakeOpenAI:
+    """The running server: its base URL, the script and the requests it received."""
+
+    replies: list[Reply] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def script(self, *replies: Reply) -> None:
+        """Set the replies for the next requests (the last one repeats)."""
+        self.replies = list(replies)
+
+    def next_reply(self) -> Reply:
+        return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+    def start(self) -> FakeOpenAI:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                fake.requests.append({"path": self.path, "body": body,
+                                      "authorization": self.headers.get("authorization")})
+                reply = fake.next_reply()
+                if reply.delay:
+                    time.sleep(reply.delay)
+                data = json.dumps(reply.body if reply.body is not None else {"error": {"message": "boom"}}).encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()

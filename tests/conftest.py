@@ -1,0 +1,99 @@
+"""Test harness: a real database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set),
+migrated once per run, and each test inside a transaction that is rolled back afterwards."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="calibrate-tests-"))
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["DATABASE_URL"] = TEST_DATABASE_URL
+os.environ["CALIBRATE_SECRET_KEY"] = "test-secret-key-not-for-production"
+os.environ.pop("OPENAI_API_KEY", None)
+os.environ.pop("OPENAI_BASE_URL", None)
+
+from sqlalchemy import Engine, text  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from app.db import make_engine  # noqa: E402
+from app.settings import get_settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+IS_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
+
+
+def reset_database(engine: Engine) -> None:
+    """Drop everything so that migrations start from an empty database."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """The migrated test database, with the question bank and shipped specs loaded."""
+    from app.bank.loader import load_bank, sync_bank
+    from app.migrate import upgrade
+    from app.specs.service import load_files
+
+    get_settings.cache_clear()
+    eng = make_engine(TEST_DATABASE_URL)
+    reset_database(eng)
+    with eng.begin() as conn:
+        upgrade(connection=conn)
+    bank = load_bank(ROOT / "question_bank")
+    with Session(eng) as session:
+        sync_bank(session, bank)
+        load_files(session, [ROOT / "job_specs"], known_tags=set(bank.tags))
+        session.commit()
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose every commit is a savepoint inside one transaction rolled back at the end."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield db
+    finally:
+        db.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(session: Session):  # type: ignore[no-untyped-def]
+    """The application, its requests sharing the test's session."""
+    from app.db import get_session
+    from app.main import create_app
+
+    application = create_app(migrate_on_start=False)
+
+    def test_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = test_session
+    return application
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    """An HTTP client for the app (no network)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client

@@ -1,0 +1,43 @@
+"""Build scored interviews directly in the database for dashboard and score tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from app.models import Interview, MustHaveCheck, Rating, Scorecard, User, utcnow
+from tests.factories import make_interview, make_user
+
+SPEC = "senior-backend-payments"
+
+
+def add_scorecard(session: Session, interview: Interview, *, interviewer: User | None = None,
+                  round_key: str = "round_01", ratings: dict[str, int | None] | None = None,
+                  must_haves: dict[str, str] | None = None, submitted: bool = True,
+                  recommendation: str | None = None, notes: dict[str, str] | None = None) -> Scorecard:
+    """A scorecard with ratings and must-have checks (submitted unless told otherwise)."""
+    interviewer = interviewer or make_user(session, role="interviewer")
+    card = Scorecard(interview_id=interview.id, round_key=round_key, interviewer_id=interviewer.id,
+                     status="submitted" if submitted else "draft", recommendation=recommendation,
+                     submitted_at=utcnow() if submitted else None)
+    session.add(card)
+    session.flush()
+    for cid, value in (ratings or {}).items():
+        session.add(Rating(scorecard_id=card.id, competency_id=cid, value=value, note=(notes or {}).get(cid, "")))
+    for mid, status in (must_haves or {}).items():
+        session.add(MustHaveCheck(scorecard_id=card.id, must_have_id=mid, status=status))
+    session.flush()
+    return card
+
+
+def scored_interview(session: Session, cards: list[dict[str, Any]], *, completed: bool = True,
+                     spec_slug: str = SPEC) -> Interview:
+    """An interview with the given scorecards (kwargs of add_scorecard), completed or not."""
+    interview = make_interview(session, spec_slug=spec_slug).interview
+    for card in cards:
+        add_scorecard(session, interview, **card)
+    interview.completed_at = utcnow() if completed else None
+    session.add(interview)
+    session.flush()
+    return interview

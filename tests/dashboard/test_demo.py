@@ -1,0 +1,40 @@
+"""`calibrate demo`: realistic data with disagreement, no-evidence ratings, knockouts and unfinished interviews."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.dashboard import scores
+from app.dashboard.service import spec_dashboard
+from app.demo import CANDIDATES, DEMO_DOMAIN, load_demo
+from app.models import Answer, Candidate, Interview, JobSpec, Rating, Scorecard, User
+
+
+def test_demo_loads_realistic_data_once(session: Session) -> None:
+    lines = list(load_demo(session))
+    assert len(lines) >= CANDIDATES
+    demo = select(Candidate.id).where(Candidate.email.endswith(f"@{DEMO_DOMAIN}"))
+    assert len(session.exec(demo).all()) == CANDIDATES
+    interviews = session.exec(select(Interview).where(Interview.candidate_id.in_(demo))).all()
+    assert sum(i.completed_at is None for i in interviews) >= 2  # some unfinished
+    assert sum(i.completed_at is not None for i in interviews) >= 25
+    raters = session.exec(select(func.count(func.distinct(Scorecard.interviewer_id)))
+                          .where(Scorecard.status == "submitted")).one()
+    assert raters >= 3
+    assert session.exec(select(func.count()).select_from(Rating).where(Rating.value.is_(None))).one() > 0
+    assert session.exec(select(func.count()).select_from(Answer)).one() > 0
+    knocked, leniency = 0, {}
+    for spec in session.exec(select(JobSpec)).all():
+        evidence = scores.load_evidence(session, spec)
+        knocked += sum(scores.score_of(ev).knocked_out for ev in evidence)
+        leniency.update(scores.leniency_for(evidence))
+    assert knocked >= 1
+    lenient = session.exec(select(User.email).where(User.email.startswith("priya.lenient"))).one()
+    severe = session.exec(select(User.email).where(User.email.startswith("marcus.severe"))).one()
+    assert leniency[lenient]["leniency"] > 0 > leniency[severe]["leniency"]
+    payments = session.exec(select(JobSpec).where(JobSpec.slug == "senior-backend-payments")).one()
+    live = spec_dashboard(session, payments)
+    assert live["completed"] > 0 and live["avg_score"] is not None
+    assert all(c["n"] > 0 for c in live["competencies"])
+    assert list(load_demo(session)) == ["demo data is already loaded; nothing to do"]

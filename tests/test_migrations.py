@@ -1,0 +1,70 @@
+"""Migrations upgrade, downgrade and upgrade again on the test database's engine kind; the
+audit log refuses changes in the database itself."""
+
+import uuid
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DatabaseError
+
+from app.db import make_engine
+from app.migrate import downgrade, upgrade
+from tests.conftest import IS_POSTGRES, TEST_DATABASE_URL
+
+TABLES = {"user_account", "api_token", "web_session", "job_spec", "job_spec_version", "question", "candidate",
+          "interview", "round_attempt", "answer", "answer_revision", "scorecard", "rating", "must_have_check",
+          "audit_event", "rate_limit_hit"}
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """A connection to an empty database (a fresh SQLite file, or a fresh Postgres schema)."""
+    if not IS_POSTGRES:
+        engine = make_engine(f"sqlite:///{tmp_path / 'scratch.db'}")
+        with engine.connect() as conn:
+            yield conn
+        engine.dispose()
+        return
+    engine = make_engine(TEST_DATABASE_URL)
+    schema = f"mig_{uuid.uuid4().hex[:8]}"
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+        conn.execute(text(f"SET search_path TO {schema}"))
+        conn.commit()
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.commit()
+    engine.dispose()
+
+
+def table_names(conn):
+    return set(inspect(conn).get_table_names()) - {"alembic_version"}
+
+
+def test_migrations_upgrade_downgrade_upgrade(scratch):
+    upgrade(connection=scratch)
+    scratch.commit()
+    assert TABLES <= table_names(scratch)
+    downgrade(connection=scratch)
+    scratch.commit()
+    assert table_names(scratch) == set()
+    upgrade(connection=scratch)
+    scratch.commit()
+    assert TABLES <= table_names(scratch)
+
+
+def test_audit_log_is_append_only_in_the_database(scratch):
+    upgrade(connection=scratch)
+    scratch.commit()
+    scratch.execute(text("INSERT INTO audit_event (at, actor, action, object_type, object_id, detail) "
+                         "VALUES (CURRENT_TIMESTAMP, 'x', 'a', 't', '1', '{}')"))
+    scratch.commit()
+    with pytest.raises(DatabaseError, match="append-only"):
+        scratch.execute(text("UPDATE audit_event SET actor = 'y'"))
+    scratch.rollback()
+    with pytest.raises(DatabaseError, match="append-only"):
+        scratch.execute(text("DELETE FROM audit_event"))
+    scratch.rollback()
