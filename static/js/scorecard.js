@@ -66,6 +66,20 @@
       if (event.target.tagName === "TEXTAREA") schedule();
     });
     form.addEventListener("submit", () => clearTimeout(timer));
+    if (changedBeforeLoad(form)) schedule();
+  }
+
+  // A change made before this script ran (a slow load) fired no event; the fields tell.
+  function changedBeforeLoad(form) {
+    return Array.from(form.elements).some((el) => {
+      if (el.type === "radio" || el.type === "checkbox") return el.checked !== el.defaultChecked;
+      if (el.tagName === "SELECT") {
+        const initial = Array.from(el.options).findIndex((o) => o.defaultSelected);
+        return el.selectedIndex !== Math.max(0, initial);
+      }
+      if (el.tagName === "TEXTAREA" || el.type === "text") return el.value !== el.defaultValue;
+      return false;
+    });
   }
 
   function init() {

@@ -135,8 +135,11 @@
       a.rev = copy.revision;
       setStatus("Restoring unsaved text…", "saving");
       schedule(a);
-    } else if (copy) {
-      unstore(a);
+    } else {
+      if (copy) unstore(a);
+      // Typed before this script ran (a slow load): the field already differs from what the
+      // server sent, so it is an edit like any other.
+      if (a.el.value !== a.el.defaultValue) edited(a);
     }
     a.el.addEventListener("input", () => edited(a));
     a.el.addEventListener("blur", () => { if (dirty(a)) save(a); });

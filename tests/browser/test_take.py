@@ -63,6 +63,25 @@ def test_unsent_text_survives_an_outage_and_a_reload(page, live_server):
     assert [e for e in page.console_errors if "ERR_FAILED" not in e] == []
 
 
+def test_text_typed_before_the_script_loads_is_saved(page, live_server):
+    interview_id, token = _invite(live_server, minutes=30)
+    held = []
+    page.route("**/static/js/take.js", lambda route: held.append(route))  # the script arrives late, as on a slow line
+    page.goto(f"/take/{token}")
+    page.get_by_role("button", name="Start Written").click()
+    page.get_by_label("Answer to question 1").fill("Typed while the page was still loading.")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#save-status")).to_have_text(re.compile("Saved at"))
+    stored = _stored(live_server, interview_id, "q_ledger")
+    assert stored is not None and stored.text == "Typed while the page was still loading."
+    assert page.console_errors == []
+
+
 def test_clock_runs_out_and_round_is_submitted_read_only(page, live_server):
     interview_id, token = _invite(live_server, minutes=0.1)
     page.goto(f"/take/{token}")
