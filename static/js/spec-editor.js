@@ -92,6 +92,13 @@
         updateTotal(form);
       }
     });
+    // Controls moved before this script ran (a slow load) fired no event: catch them up.
+    form.querySelectorAll(".weight-range, .weight-number").forEach((input) => {
+      if (input.value !== input.defaultValue) syncWeight(input);
+    });
+    form.querySelectorAll("[data-names-row]").forEach((input) => {
+      if (input.value !== input.defaultValue) relabel(input.closest(".editor-row"), input.value);
+    });
     updateTotal(form);
   }
 
