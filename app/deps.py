@@ -1,7 +1,8 @@
 """Dependency aliases: the database session, the signed-in user and role requirements.
 
 Every route states who may call it with exactly one of `Public`, `CurrentUser` or a
-`RequireRole(...)` alias; the access-matrix tests read these markers from the app."""
+`RequireRole(...)` alias; the access-matrix tests read these markers from the app. The markers
+do no I/O, so they are `async`: FastAPI runs them on the event loop instead of a worker thread."""
 
 from __future__ import annotations
 
@@ -41,11 +42,11 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
-def public() -> None:
+async def public() -> None:
     """Marker: anyone may call this route (sign-in page, health check, candidate links)."""
 
 
-def signed_in(user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def signed_in(user: Annotated[User | None, Depends(optional_user)]) -> User:
     """Any signed-in staff member; 401 otherwise."""
     if user is None:
         raise NotAuthenticated("sign in first")
@@ -58,7 +59,7 @@ class RequireRole:
     def __init__(self, *roles: str):
         self.roles = frozenset(roles) | {"admin"}
 
-    def __call__(self, user: Annotated[User, Depends(signed_in)]) -> User:
+    async def __call__(self, user: Annotated[User, Depends(signed_in)]) -> User:
         if user.role not in self.roles:
             raise Forbidden("your role does not allow this")
         return user
