@@ -4,7 +4,8 @@
   INSERT … ON CONFLICT, same machine, same run, 64 connections (plus p50/p99 and errors);
 - dashboard_ratio: dashboard JSON time ÷ the raw aggregate SQL time at the base size;
 - dashboard_growth: dashboard JSON time at 10× the data ÷ at 1×;
-- sse_cost: autosave req/s with N open dashboard streams ÷ without;
+- sse_cost: autosave req/s with N open dashboard streams (held by another process) ÷ without, the
+  two runs back to back;
 - live_workers: a scorecard submitted through one worker reaches a stream on a multi-worker server.
 """
 
@@ -27,6 +28,9 @@ from app.db import make_engine, normalise_url
 from bench.data import RAW_COUNTS_SQL, RAW_DASHBOARD_SQL, add_interviews
 from bench.load import run_load
 from bench.servers import ROOT, app_server, bare_server, environment
+
+
+WARM_UP_SECONDS = 2.0  # load before each measured run, not counted
 
 
 def log(message: str) -> None:
@@ -82,10 +86,14 @@ def setup_app_data(url: str, candidates: int) -> dict[str, Any]:
     return {"bearer": bearer, "tokens": tokens, "spec_id": spec.id, "raters": [r.id for r in raters]}
 
 
+_REVISIONS: dict[str, int] = {}  # last revision sent per link, so a later run keeps counting up
+
+
 def autosave_factory(tokens: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
     def make(worker: int, n: int) -> tuple[str, str, dict]:
         token, question = tokens[worker % len(tokens)]
-        return "PUT", f"/api/v1/take/{token}/rounds/round_01/answers/{question}", {"text": f"draft {n} " * 20, "revision": n}
+        revision = _REVISIONS[token] = _REVISIONS.get(token, 0) + 1
+        return "PUT", f"/api/v1/take/{token}/rounds/round_01/answers/{question}", {"text": f"draft {n} " * 20, "revision": revision}
     return make
 
 
@@ -146,26 +154,41 @@ async def hold_streams(server_url: str, bearer: str, count: int, ready: asyncio.
     return opened
 
 
-def sse_throughput(server_url: str, bearer: str, streams: int, tokens, seconds: float) -> tuple[float, int]:  # type: ignore[no-untyped-def]
-    """Autosave req/s while `streams` dashboard streams stay open (streams held by a thread)."""
-    import threading
-    loop = asyncio.new_event_loop()
-    ready, stop = asyncio.Event(), asyncio.Event()
-    result: dict[str, int] = {}
+def _hold_streams_process(server_url: str, bearer: str, count: int, ready, stop, opened) -> None:  # type: ignore[no-untyped-def]
+    """Child process: hold the streams until the parent says stop (multiprocessing events)."""
+    async def main() -> None:
+        ready_a, stop_a = asyncio.Event(), asyncio.Event()
 
-    def holder() -> None:
-        asyncio.set_event_loop(loop)
-        result["opened"] = loop.run_until_complete(hold_streams(server_url, bearer, streams, ready, stop))
+        async def relay() -> None:
+            while not stop.is_set():
+                if ready_a.is_set():
+                    ready.set()
+                await asyncio.sleep(0.1)
+            stop_a.set()
 
-    thread = threading.Thread(target=holder, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 150
-    while not ready.is_set() and time.monotonic() < deadline and thread.is_alive():
-        time.sleep(0.2)
+        relay_task = asyncio.create_task(relay())
+        opened.value = await hold_streams(server_url, bearer, count, ready_a, stop_a)
+        await relay_task
+
+    asyncio.run(main())
+
+
+def sse_throughput(server_url: str, bearer: str, streams: int, tokens, seconds: float) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
+    """Autosave req/s while `streams` dashboard streams stay open. The streams are held by another
+    process, so the load generator does not share its interpreter with them."""
+    import multiprocessing
+    ctx = multiprocessing.get_context("spawn")
+    ready, stop, opened = ctx.Event(), ctx.Event(), ctx.Value("i", 0)
+    holder = ctx.Process(target=_hold_streams_process, args=(server_url, bearer, streams, ready, stop, opened),
+                         daemon=True)
+    holder.start()
+    ready.wait(timeout=150)
     load = run_load(server_url, autosave_factory(tokens), seconds=seconds)
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(timeout=30)
-    return load.rps, result.get("opened", 0)
+    stop.set()
+    holder.join(timeout=30)
+    if holder.is_alive():
+        holder.kill()
+    return load.rps, opened.value, load.errors
 
 
 async def _live_streams(server_url: str, bearer: str, streams: int) -> tuple[int, int]:
@@ -224,11 +247,13 @@ def main() -> None:
         data = setup_app_data(url, 64)
         env = environment(url)
         bare = bare_server(env, workers, workdir / "bare.log")
+        run_load(bare.base_url, bare_factory, seconds=WARM_UP_SECONDS)  # pools filled, code paths warm
         bare_load = run_load(bare.base_url, bare_factory, seconds=seconds)
         bare.stop()
         log(f"bare: {bare_load.rps:.0f} req/s, p50 {bare_load.percentile(50):.1f} ms, errors {bare_load.errors}")
         server = app_server(env, workers, workdir / "app.log")
         try:
+            run_load(server.base_url, autosave_factory(data["tokens"]), seconds=WARM_UP_SECONDS)
             save = run_load(server.base_url, autosave_factory(data["tokens"]), seconds=seconds)
             log(f"autosave: {save.rps:.0f} req/s, p50 {save.percentile(50):.1f} ms, p99 {save.percentile(99):.1f} ms, errors {save.errors}")
             figures.update(autosave_ratio=f"{save.rps / bare_load.rps:.2f}", autosave_rps=f"{save.rps:.0f}",
@@ -252,9 +277,12 @@ def main() -> None:
             engine.dispose()
             figures.update(dashboard_ratio=f"{api1 / sql1:.2f}", dashboard_growth=f"{api10 / api1:.2f}",
                            dashboard_ms=f"{api1*1000:.1f}", dashboard_10x_ms=f"{api10*1000:.1f}")
-            with_streams, opened = sse_throughput(server.base_url, data["bearer"], streams, data["tokens"], seconds)
-            log(f"autosave with {opened} open streams: {with_streams:.0f} req/s")
-            figures.update(sse_cost=f"{with_streams / save.rps:.2f}", sse_streams=str(opened))
+            # The comparison run goes right before the one with streams: same table sizes, same warmth.
+            without = run_load(server.base_url, autosave_factory(data["tokens"]), seconds=seconds)
+            log(f"autosave again, no streams: {without.rps:.0f} req/s, errors {without.errors}")
+            with_streams, opened, stream_errors = sse_throughput(server.base_url, data["bearer"], streams, data["tokens"], seconds)
+            log(f"autosave with {opened} open streams: {with_streams:.0f} req/s, errors {stream_errors}")
+            figures.update(sse_cost=f"{with_streams / without.rps:.2f}", sse_streams=str(opened))
             reached, total = asyncio.run(_live_streams(server.base_url, data["bearer"], 8))
             log(f"{workers} workers: a weights change reached {reached} of {total} open streams")
             figures.update(live_workers=f"{reached}/{total}")

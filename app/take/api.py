@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.deps import Public, SessionDep
 from app.errors import Conflict
 from app.interviews.service import interview_content
 from app.metrics import AUTOSAVES
-from app.take import clock, service
-from app.take.access import TakeInterview
+from app.take import clock, fastsave, service
+from app.take.access import BUCKET as TOKEN_BUCKET
+from app.take.access import UNKNOWN_TOKEN_LIMIT, TakeInterview, client_address, interview_for_token
 from app.take.schemas import AnswerSave, AnswerSaved, RoundStarted
 
 router = APIRouter(prefix="/api/v1/take/{token}", tags=["candidate"], dependencies=[Public])
@@ -47,13 +48,24 @@ def get_round(key: str, interview: TakeInterview, session: SessionDep) -> dict[s
 
 @router.put("/rounds/{key}/answers/{question_id}", response_model=AnswerSaved,
             responses={409: {"description": "stale revision, late save or closed round; the stored revision and text"}})
-def save_answer(key: str, question_id: str, body: AnswerSave, interview: TakeInterview,
+def save_answer(token: str, key: str, question_id: str, body: AnswerSave, request: Request,
                 session: SessionDep) -> Response | AnswerSaved:
     """Autosave one answer; a revision not newer than the stored one, or a save too late, gets 409."""
     now = clock.now()
+    address = client_address(request)
+    # The busiest write: the common case in one statement on PostgreSQL (app/take/fastsave.py).
+    fast = fastsave.try_save(session, token, key, question_id, text_=body.text, revision=body.revision,
+                             address=address, now=now, max_chars=service.MAX_ANSWER_CHARS,
+                             bucket=TOKEN_BUCKET, limit=UNKNOWN_TOKEN_LIMIT)
+    if fast is not None:
+        AUTOSAVES.labels(outcome="accepted").inc()
+        return AnswerSaved(revision=fast.revision, saved_at=fast.saved_at.isoformat(),
+                           seconds_left=service.seconds_until(fast.deadline, now))
+    interview = interview_for_token(session, token, address=address)
+    fastsave.remember(token, interview_content(session, interview))
     try:
         answer, attempt = service.save_answer(session, interview, key, question_id, text=body.text,
-                                     revision=body.revision, now=now)
+                                              revision=body.revision, now=now)
     except Conflict as exc:
         AUTOSAVES.labels(outcome={"stale": "stale", "closed": "late"}.get(exc.extra.get("reason"), "refused")).inc()
         # Answered without raising so that a round closed on this access stays closed.

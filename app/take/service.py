@@ -183,7 +183,12 @@ def seconds_left(attempt: RoundAttempt, now: datetime) -> float:
     """Seconds until the deadline (0 once it has passed or the round is closed)."""
     if attempt.submitted_at is not None:
         return 0.0
-    return round(max(0.0, (attempt.deadline - now).total_seconds()), 3)
+    return seconds_until(attempt.deadline, now)
+
+
+def seconds_until(deadline: datetime, now: datetime) -> float:
+    """Seconds from `now` to an open round's deadline, never below 0."""
+    return round(max(0.0, (deadline - now).total_seconds()), 3)
 
 
 def round_state(session: Session, interview: Interview, key: str, *, now: datetime) -> dict[str, Any]:

@@ -1,0 +1,101 @@
+"""The autosave fast path on PostgreSQL: the common case of `service.save_answer` in one statement.
+
+A candidate's browser saves every pause in typing, so this is the busiest write in Calibrate. The
+general path (`service.save_answer`) loads the interview, the attempt and its answers through the
+ORM and runs seven statements. When everything is in order — a live link, an address under the
+token-guessing limit, a started written round still accepting saves, a newer revision — the same
+checks and writes fit in one statement with data-modifying CTEs, run on the request's own session
+(so it commits with the request, like every other write):
+
+- the link must match, not be revoked and not be expired;
+- the caller's address must be under `access.UNKNOWN_TOKEN_LIMIT` guesses in the window;
+- the attempt must be open and `now <= deadline + grace`, and is locked (`FOR UPDATE`) exactly as
+  the general path locks it, so a concurrent submit or sweep is serialised the same way;
+- the answer's revision moves forward only (compare-and-set), and the revision row is written.
+
+It returns a row only when the save was accepted. Anything else — a stale revision, a late save, a
+closed or unstarted round, a bad link, an unknown question — returns nothing, and the caller takes
+the general path, which decides the exact answer (409 with the stored text, 404, 410, 429) and
+closes overdue rounds. So the fast path accepts a subset of what the general path accepts, never
+more. Behavioral rounds (answered in order) always take the general path; which rounds are written
+is learnt from the general path the first time a link is used, and kept per process by the link's
+hash (a spec version never changes, so neither does that answer)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.auth.security import token_hash
+from app.auth.service import SIGNIN_WINDOW
+from app.models import utcnow
+from app.settings import get_settings
+
+_SAVE = text("""
+WITH link AS (
+    SELECT i.id FROM interview AS i
+    WHERE i.token_hash = :token_hash AND i.token_revoked_at IS NULL AND i.token_expires_at > :now
+      AND (SELECT count(*) FROM rate_limit_hit AS h
+           WHERE h.bucket = :bucket AND h.key = :address AND h.at > :since) < :limit
+), attempt AS (
+    SELECT a.id, a.deadline FROM round_attempt AS a JOIN link ON a.interview_id = link.id
+    WHERE a.round_key = :round_key AND a.submitted_at IS NULL AND a.deadline >= :earliest_deadline
+    FOR UPDATE OF a
+), saved AS (
+    UPDATE answer SET text = :text, revision = :revision, saved_at = :now
+    FROM attempt
+    WHERE answer.attempt_id = attempt.id AND answer.question_id = :question_id AND answer.revision < :revision
+    RETURNING answer.id, attempt.deadline
+), kept AS (
+    INSERT INTO answer_revision (answer_id, revision, text, saved_at)
+    SELECT saved.id, :revision, :text, :now FROM saved
+)
+SELECT deadline FROM saved
+""")
+
+_WRITTEN_ROUNDS: OrderedDict[str, frozenset[str]] = OrderedDict()
+_REMEMBERED = 4096
+
+
+@dataclass(frozen=True)
+class Saved:
+    revision: int
+    saved_at: datetime
+    deadline: datetime
+
+
+def remember(token: str, content: dict[str, Any]) -> None:
+    """Note which rounds of this link's interview are written rounds (called by the general path)."""
+    key = token_hash(token)
+    if key in _WRITTEN_ROUNDS:
+        _WRITTEN_ROUNDS.move_to_end(key)
+        return
+    _WRITTEN_ROUNDS[key] = frozenset(r["key"] for r in content["rounds"] if r["kind"] == "written")
+    if len(_WRITTEN_ROUNDS) > _REMEMBERED:
+        _WRITTEN_ROUNDS.popitem(last=False)
+
+
+def try_save(session: Session, token: str, round_key: str, question_id: str, *, text_: str, revision: int,
+             address: str, now: datetime, max_chars: int, bucket: str, limit: int) -> Saved | None:
+    """Accept the save in one statement, or return None for the general path to decide."""
+    if len(text_) > max_chars:
+        return None
+    hashed = token_hash(token)
+    if round_key not in _WRITTEN_ROUNDS.get(hashed, frozenset()):
+        return None
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    grace = timedelta(seconds=get_settings().grace_seconds)
+    row = session.connection().execute(_SAVE, {
+        "token_hash": hashed, "now": now, "bucket": bucket, "address": address,
+        "since": utcnow() - SIGNIN_WINDOW, "limit": limit, "round_key": round_key,
+        "earliest_deadline": now - grace, "question_id": question_id, "text": text_, "revision": revision,
+    }).first()
+    if row is None:
+        return None
+    return Saved(revision=revision, saved_at=now, deadline=row.deadline)
