@@ -2,7 +2,7 @@
 
 A candidate's browser saves every pause in typing, so this is the busiest write in Calibrate. The
 general path (`service.save_answer`) loads the interview, the attempt and its answers through the
-ORM and runs seven statements. When everything is in order — a live link, an address under the
+ORM and runs six statements. When everything is in order — a live link, an address under the
 token-guessing limit, a started written round still accepting saves, a newer revision — the same
 checks and writes fit in one statement with data-modifying CTEs, run on the request's own session
 (so it commits with the request, like every other write):
