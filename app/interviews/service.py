@@ -3,6 +3,8 @@ interviewer assignments (one scorecard per interviewer and round) and completion
 
 from __future__ import annotations
 
+import threading
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -119,6 +121,7 @@ def round_questions(interview: Interview, content: dict[str, Any], round_key: st
 # (oldest dropped first): a candidate's autosave does not reload the spec every keystroke.
 _CONTENT_BY_VERSION: dict[str, dict[str, Any]] = {}
 _CONTENT_CACHE_SIZE = 512
+_CONTENT_LOCK = threading.Lock()
 
 
 def interview_content(session: Session, interview: Interview) -> dict[str, Any]:
@@ -128,9 +131,10 @@ def interview_content(session: Session, interview: Interview) -> dict[str, Any]:
         version = session.get(JobSpecVersion, interview.spec_version_id)
         assert version is not None
         content = version.content
-        if len(_CONTENT_BY_VERSION) >= _CONTENT_CACHE_SIZE:
-            _CONTENT_BY_VERSION.pop(next(iter(_CONTENT_BY_VERSION)), None)
-        _CONTENT_BY_VERSION[interview.spec_version_id] = content
+        with _CONTENT_LOCK:  # handlers run on several threads
+            if len(_CONTENT_BY_VERSION) >= _CONTENT_CACHE_SIZE:
+                _CONTENT_BY_VERSION.pop(next(iter(_CONTENT_BY_VERSION)), None)
+            _CONTENT_BY_VERSION[interview.spec_version_id] = content
     return content
 
 

@@ -23,6 +23,7 @@ hash (a spec version never changes, so neither does that answer)."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,6 +61,7 @@ SELECT deadline FROM saved
 
 _WRITTEN_ROUNDS: OrderedDict[str, frozenset[str]] = OrderedDict()
 _REMEMBERED = 4096
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,12 @@ class Saved:
 def remember(token: str, content: dict[str, Any]) -> None:
     """Note which rounds of this link's interview are written rounds (called by the general path)."""
     key = token_hash(token)
-    if key in _WRITTEN_ROUNDS:
+    written = frozenset(r["key"] for r in content["rounds"] if r["kind"] == "written")
+    with _LOCK:  # handlers run on several threads
+        _WRITTEN_ROUNDS[key] = written
         _WRITTEN_ROUNDS.move_to_end(key)
-        return
-    _WRITTEN_ROUNDS[key] = frozenset(r["key"] for r in content["rounds"] if r["kind"] == "written")
-    if len(_WRITTEN_ROUNDS) > _REMEMBERED:
-        _WRITTEN_ROUNDS.popitem(last=False)
+        if len(_WRITTEN_ROUNDS) > _REMEMBERED:
+            _WRITTEN_ROUNDS.popitem(last=False)
 
 
 def try_save(session: Session, token: str, round_key: str, question_id: str, *, text_: str, revision: int,

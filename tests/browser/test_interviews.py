@@ -27,6 +27,7 @@ def test_manager_invites_candidate_and_manages_link(page, live_server):
     page.get_by_label(re.compile("Time factor")).fill("1.5")
     page.get_by_role("button", name="Create interview").click()
     expect(page.get_by_role("heading", name="Interview created")).to_be_visible()
+    page.wait_for_load_state()  # "Copy link" is wired by app.js
     link = page.get_by_role("textbox", name="Link").input_value()
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/take/[A-Za-z0-9_-]{43}", link)
     assert axe_violations(page) == []

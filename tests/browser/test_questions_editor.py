@@ -28,6 +28,7 @@ def test_questions_editor_replace_updates_coverage_and_publishes(page, live_serv
     page.goto(f"/specs/{SLUG}")
     page.get_by_role("link", name="Edit questions").first.click()
     expect(page.get_by_role("heading", name="Question sets", level=1)).to_be_visible()
+    page.wait_for_load_state()  # the buttons below are htmx: wait for its script
     old_version = page.get_by_test_id("version-label").inner_text()
     kafka = page.get_by_test_id("covered-fastapi_kafka_systems")
     before = kafka.inner_text()
