@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from app.db import make_engine, normalise_url
 from bench.data import RAW_COUNTS_SQL, RAW_DASHBOARD_SQL, add_interviews
 from bench.load import run_load
-from bench.servers import ROOT, app_server, bare_server, environment
+from bench.servers import app_server, bare_server, environment
 
 
 WARM_UP_SECONDS = 2.0  # load before each measured run, not counted

@@ -13,8 +13,7 @@ from app.errors import Conflict
 from app.interviews.service import interview_content
 from app.metrics import AUTOSAVES
 from app.take import clock, fastsave, service
-from app.take.access import BUCKET as TOKEN_BUCKET
-from app.take.access import UNKNOWN_TOKEN_LIMIT, TakeInterview, client_address, interview_for_token
+from app.take.access import TakeInterview, client_address, interview_for_token
 from app.take.schemas import AnswerSave, AnswerSaved, RoundStarted
 
 router = APIRouter(prefix="/api/v1/take/{token}", tags=["candidate"], dependencies=[Public])
@@ -54,9 +53,8 @@ def save_answer(token: str, key: str, question_id: str, body: AnswerSave, reques
     now = clock.now()
     address = client_address(request)
     # The busiest write: the common case in one statement on PostgreSQL (app/take/fastsave.py).
-    fast = fastsave.try_save(session, token, key, question_id, text_=body.text, revision=body.revision,
-                             address=address, now=now, max_chars=service.MAX_ANSWER_CHARS,
-                             bucket=TOKEN_BUCKET, limit=UNKNOWN_TOKEN_LIMIT)
+    fast = fastsave.try_save(session, token, key, question_id, answer_text=body.text, revision=body.revision,
+                             address=address, now=now)
     if fast is not None:
         AUTOSAVES.labels(outcome="accepted").inc()
         return AnswerSaved(revision=fast.revision, saved_at=fast.saved_at.isoformat(),

@@ -36,6 +36,9 @@ from app.auth.security import token_hash
 from app.auth.service import SIGNIN_WINDOW
 from app.models import utcnow
 from app.settings import get_settings
+from app.take.access import BUCKET as TOKEN_BUCKET
+from app.take.access import UNKNOWN_TOKEN_LIMIT
+from app.take.service import MAX_ANSWER_CHARS
 
 _SAVE = text("""
 WITH link AS (
@@ -82,10 +85,10 @@ def remember(token: str, content: dict[str, Any]) -> None:
             _WRITTEN_ROUNDS.popitem(last=False)
 
 
-def try_save(session: Session, token: str, round_key: str, question_id: str, *, text_: str, revision: int,
-             address: str, now: datetime, max_chars: int, bucket: str, limit: int) -> Saved | None:
+def try_save(session: Session, token: str, round_key: str, question_id: str, *, answer_text: str, revision: int,
+             address: str, now: datetime) -> Saved | None:
     """Accept the save in one statement, or return None for the general path to decide."""
-    if len(text_) > max_chars:
+    if len(answer_text) > MAX_ANSWER_CHARS:
         return None
     hashed = token_hash(token)
     if round_key not in _WRITTEN_ROUNDS.get(hashed, frozenset()):
@@ -94,9 +97,9 @@ def try_save(session: Session, token: str, round_key: str, question_id: str, *, 
         return None
     grace = timedelta(seconds=get_settings().grace_seconds)
     row = session.connection().execute(_SAVE, {
-        "token_hash": hashed, "now": now, "bucket": bucket, "address": address,
-        "since": utcnow() - SIGNIN_WINDOW, "limit": limit, "round_key": round_key,
-        "earliest_deadline": now - grace, "question_id": question_id, "text": text_, "revision": revision,
+        "token_hash": hashed, "now": now, "bucket": TOKEN_BUCKET, "address": address,
+        "since": utcnow() - SIGNIN_WINDOW, "limit": UNKNOWN_TOKEN_LIMIT, "round_key": round_key,
+        "earliest_deadline": now - grace, "question_id": question_id, "text": answer_text, "revision": revision,
     }).first()
     if row is None:
         return None
