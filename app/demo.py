@@ -107,7 +107,7 @@ def _take_rounds(session: Session, rng: random.Random, interview: Interview, con
             continue
         started = interview.created_at + timedelta(hours=rng.randint(2, 48))
         minutes = float(rnd["duration_minutes"]) * interview.time_factor
-        attempt = RoundAttempt(interview_id=interview.id, round_key=rnd["key"], started_at=started,
+        attempt = RoundAttempt(interview_id=interview.id, round_key=rnd["key"], kind=rnd["kind"], started_at=started,
                                deadline=started + timedelta(minutes=minutes),
                                submitted_at=started + timedelta(minutes=minutes * rng.uniform(0.6, 0.98)),
                                closed_by="candidate", questions=round_questions(interview, content, rnd["key"]))

@@ -174,6 +174,9 @@ class RoundAttempt(SQLModel, table=True):
     submitted_at: Optional[datetime] = _ts(default=None)
     closed_by: Optional[str] = Field(default=None, max_length=16)  # candidate | timer
     questions: list = Field(default_factory=list, sa_type=JSONDoc)
+    # The round's kind (written | behavioral) as at the start, like `questions`; None on attempts
+    # started before it was kept, which then always take the general autosave path.
+    kind: Optional[str] = Field(default=None, max_length=16)
 
 
 class Answer(SQLModel, table=True):

@@ -17,7 +17,6 @@ apply their differences one after the other; totals move by `x = x + delta`.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +26,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 
 from app.events.watch import changed
-from app.models import (Interview, InterviewStat, JobSpecVersion, Rating, Scorecard, SpecCompetencyStat,
-                        SpecStat)
+from app.models import Interview, InterviewStat, Rating, Scorecard, SpecCompetencyStat, SpecStat
+from app.specs.service import version_content
 from scoring.formula import rating_to_score, weighted_overall
 
 INTERVIEW_STAT = InterviewStat.__table__
@@ -45,20 +44,9 @@ class Contribution:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-_weights_cache: OrderedDict[str, dict[str, float]] = OrderedDict()
-
-
 def _version_weights(conn: Connection, version_id: str) -> dict[str, float]:
-    """A version's weights (versions are immutable, so a small cache is always right)."""
-    if version_id in _weights_cache:
-        _weights_cache.move_to_end(version_id)
-        return _weights_cache[version_id]
-    content = conn.execute(select(JobSpecVersion.content).where(JobSpecVersion.id == version_id)).scalar_one()
-    weights = {c["id"]: float(c["weight"]) for c in content.get("competencies", [])}
-    _weights_cache[version_id] = weights
-    if len(_weights_cache) > 512:
-        _weights_cache.popitem(last=False)
-    return weights
+    """A version's weights by competency id."""
+    return {c["id"]: float(c["weight"]) for c in version_content(conn, version_id).get("competencies", [])}
 
 
 def _scored(means: dict[str, float], weights: dict[str, float]) -> Contribution:

@@ -3,8 +3,6 @@ interviewer assignments (one scorecard per interviewer and round) and completion
 
 from __future__ import annotations
 
-import threading
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -117,25 +115,9 @@ def round_questions(interview: Interview, content: dict[str, Any], round_key: st
     return list(rnd.get("questions", []))
 
 
-# Spec versions never change once written, so their content is kept per process by version id
-# (oldest dropped first): a candidate's autosave does not reload the spec every keystroke.
-_CONTENT_BY_VERSION: dict[str, dict[str, Any]] = {}
-_CONTENT_CACHE_SIZE = 512
-_CONTENT_LOCK = threading.Lock()
-
-
 def interview_content(session: Session, interview: Interview) -> dict[str, Any]:
-    """The content of the spec version the interview is bound to (treat it as read-only)."""
-    content = _CONTENT_BY_VERSION.get(interview.spec_version_id)
-    if content is None:
-        version = session.get(JobSpecVersion, interview.spec_version_id)
-        assert version is not None
-        content = version.content
-        with _CONTENT_LOCK:  # handlers run on several threads
-            if len(_CONTENT_BY_VERSION) >= _CONTENT_CACHE_SIZE:
-                _CONTENT_BY_VERSION.pop(next(iter(_CONTENT_BY_VERSION)), None)
-            _CONTENT_BY_VERSION[interview.spec_version_id] = content
-    return content
+    """The content of the spec version the interview is bound to (read-only, cached)."""
+    return specs.version_content(session, interview.spec_version_id)
 
 
 def refresh_completion(session: Session, interview: Interview) -> bool:

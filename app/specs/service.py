@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -105,6 +108,26 @@ def get_version(session: Session, spec: JobSpec, number: int | None = None) -> J
     if version is None:
         raise NotFound(f"job spec '{spec.slug}' has no version {number}")
     return version
+
+
+# A version never changes once written, so its content is kept per process (oldest dropped first):
+# a candidate's autosave and a flush that rescores an interview do not reload the spec each time.
+_CONTENT: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_CONTENT_KEPT = 512
+_CONTENT_LOCK = threading.Lock()  # handlers run on several threads
+
+
+def version_content(db: Session | Connection, version_id: str) -> dict[str, Any]:
+    """The content of a spec version, shared by every caller in this process: treat it as read-only."""
+    content = _CONTENT.get(version_id)
+    if content is None:
+        conn = db.connection() if isinstance(db, Session) else db
+        content = conn.execute(select(JobSpecVersion.content).where(JobSpecVersion.id == version_id)).scalar_one()
+        with _CONTENT_LOCK:
+            _CONTENT[version_id] = content
+            if len(_CONTENT) > _CONTENT_KEPT:
+                _CONTENT.popitem(last=False)
+    return content
 
 
 def list_versions(session: Session, spec: JobSpec) -> list[JobSpecVersion]:

@@ -53,14 +53,13 @@ def save_answer(token: str, key: str, question_id: str, body: AnswerSave, reques
     now = clock.now()
     address = client_address(request)
     # The busiest write: the common case in one statement on PostgreSQL (app/take/fastsave.py).
-    fast = fastsave.try_save(session, token, key, question_id, answer_text=body.text, revision=body.revision,
-                             address=address, now=now)
-    if fast is not None:
+    deadline = fastsave.try_save(session, token, key, question_id, answer_text=body.text, revision=body.revision,
+                                 address=address, now=now)
+    if deadline is not None:
         AUTOSAVES.labels(outcome="accepted").inc()
-        return AnswerSaved(revision=fast.revision, saved_at=fast.saved_at.isoformat(),
-                           seconds_left=service.seconds_until(fast.deadline, now))
+        return AnswerSaved(revision=body.revision, saved_at=now.isoformat(),
+                           seconds_left=service.seconds_until(deadline, now))
     interview = interview_for_token(session, token, address=address)
-    fastsave.remember(token, interview_content(session, interview))
     try:
         answer, attempt = service.save_answer(session, interview, key, question_id, text=body.text,
                                               revision=body.revision, now=now)

@@ -14,20 +14,15 @@ checks and writes fit in one statement with data-modifying CTEs, run on the requ
 - the answer's revision moves forward only (compare-and-set), and the revision row is written.
 
 It returns a row only when the save was accepted. Anything else — a stale revision, a late save, a
-closed or unstarted round, a bad link, an unknown question — returns nothing, and the caller takes
-the general path, which decides the exact answer (409 with the stored text, 404, 410, 429) and
-closes overdue rounds. So the fast path accepts a subset of what the general path accepts, never
-more. Behavioral rounds (answered in order) always take the general path; which rounds are written
-is learnt from the general path the first time a link is used, and kept per process by the link's
-hash (a spec version never changes, so neither does that answer)."""
+closed or unstarted round, a behavioral round (answered in order), a bad link, an unknown question
+— returns nothing, and the caller takes the general path, which decides the exact answer (409 with
+the stored text, 404, 410, 429) and closes overdue rounds. So the fast path accepts a subset of
+what the general path accepts, never more. Attempts record their round's kind when they start;
+those that do not (started before it was kept) always take the general path."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -35,10 +30,9 @@ from sqlmodel import Session
 from app.auth.security import token_hash
 from app.auth.service import SIGNIN_WINDOW
 from app.models import utcnow
-from app.settings import get_settings
 from app.take.access import BUCKET as TOKEN_BUCKET
 from app.take.access import UNKNOWN_TOKEN_LIMIT
-from app.take.service import MAX_ANSWER_CHARS
+from app.take.service import grace
 
 _SAVE = text("""
 WITH link AS (
@@ -48,7 +42,8 @@ WITH link AS (
            WHERE h.bucket = :bucket AND h.key = :address AND h.at > :since) < :limit
 ), attempt AS (
     SELECT a.id, a.deadline FROM round_attempt AS a JOIN link ON a.interview_id = link.id
-    WHERE a.round_key = :round_key AND a.submitted_at IS NULL AND a.deadline >= :earliest_deadline
+    WHERE a.round_key = :round_key AND a.kind = 'written' AND a.submitted_at IS NULL
+      AND a.deadline >= :earliest_deadline
     FOR UPDATE OF a
 ), saved AS (
     UPDATE answer SET text = :text, revision = :revision, saved_at = :now
@@ -62,45 +57,15 @@ WITH link AS (
 SELECT deadline FROM saved
 """)
 
-_WRITTEN_ROUNDS: OrderedDict[str, frozenset[str]] = OrderedDict()
-_REMEMBERED = 4096
-_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Saved:
-    revision: int
-    saved_at: datetime
-    deadline: datetime
-
-
-def remember(token: str, content: dict[str, Any]) -> None:
-    """Note which rounds of this link's interview are written rounds (called by the general path)."""
-    key = token_hash(token)
-    written = frozenset(r["key"] for r in content["rounds"] if r["kind"] == "written")
-    with _LOCK:  # handlers run on several threads
-        _WRITTEN_ROUNDS[key] = written
-        _WRITTEN_ROUNDS.move_to_end(key)
-        if len(_WRITTEN_ROUNDS) > _REMEMBERED:
-            _WRITTEN_ROUNDS.popitem(last=False)
-
 
 def try_save(session: Session, token: str, round_key: str, question_id: str, *, answer_text: str, revision: int,
-             address: str, now: datetime) -> Saved | None:
-    """Accept the save in one statement, or return None for the general path to decide."""
-    if len(answer_text) > MAX_ANSWER_CHARS:
-        return None
-    hashed = token_hash(token)
-    if round_key not in _WRITTEN_ROUNDS.get(hashed, frozenset()):
-        return None
+             address: str, now: datetime) -> datetime | None:
+    """Accept the save in one statement and return the round's deadline, or return None for the
+    general path to decide."""
     if session.get_bind().dialect.name != "postgresql":
         return None
-    grace = timedelta(seconds=get_settings().grace_seconds)
-    row = session.connection().execute(_SAVE, {
-        "token_hash": hashed, "now": now, "bucket": TOKEN_BUCKET, "address": address,
+    return session.connection().execute(_SAVE, {
+        "token_hash": token_hash(token), "now": now, "bucket": TOKEN_BUCKET, "address": address,
         "since": utcnow() - SIGNIN_WINDOW, "limit": UNKNOWN_TOKEN_LIMIT, "round_key": round_key,
-        "earliest_deadline": now - grace, "question_id": question_id, "text": answer_text, "revision": revision,
-    }).first()
-    if row is None:
-        return None
-    return Saved(revision=revision, saved_at=now, deadline=row.deadline)
+        "earliest_deadline": now - grace(), "question_id": question_id, "text": answer_text, "revision": revision,
+    }).scalar()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.take.service import MAX_ANSWER_CHARS
+
 
 class AnswerSave(BaseModel):
     """One autosave of an answer; `revision` grows with every edit in the browser."""
 
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(max_length=50_000)
+    text: str = Field(max_length=MAX_ANSWER_CHARS)
     revision: int = Field(ge=1, le=2_000_000_000)
 
     @field_validator("text")

@@ -99,7 +99,7 @@ def start_round(session: Session, interview: Interview, key: str, *, now: dateti
     questions = [public_question(q) for q in round_questions(interview, content, key)]
     try:
         with session.begin_nested():
-            attempt = RoundAttempt(interview_id=interview.id, round_key=key, started_at=now,
+            attempt = RoundAttempt(interview_id=interview.id, round_key=key, kind=rnd["kind"], started_at=now,
                                    deadline=deadline_for(now, rnd, interview), questions=questions)
             session.add(attempt)
             session.flush()

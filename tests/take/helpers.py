@@ -40,6 +40,19 @@ def timed_spec(session: Session, *, minutes: float = 0.1, behavioral_minutes: fl
     return slug
 
 
+def take_link(session: Session, *, minutes: float = 0.1, **interview_options: Any) -> tuple[Any, str]:
+    """An interview on a fresh timed spec, committed; returns it and its candidate API base path."""
+    from tests.factories import make_interview
+    created = make_interview(session, spec_slug=timed_spec(session, minutes=minutes), **interview_options)
+    session.commit()  # a refused request rolls back to here, not past the setup
+    return created.interview, f"/api/v1/take/{created.token}"
+
+
+def put_answer(client, base: str, text: str, revision: int, key: str = "written", qid: str = "q_ledger"):  # type: ignore[no-untyped-def]
+    """Autosave one answer through the candidate API."""
+    return client.put(f"{base}/rounds/{key}/answers/{qid}", json={"text": text, "revision": revision})
+
+
 class FakeClock:
     """An injectable clock: tests move time forward instead of sleeping."""
 

@@ -8,19 +8,8 @@ from sqlmodel import select
 
 from app.models import AnswerRevision, Answer, Interview, RoundAttempt
 from app.take.service import grace
-from tests.factories import make_interview
-from tests.take.helpers import timed_spec
-
-
-def _take(session, **kw):  # type: ignore[no-untyped-def]
-    slug = timed_spec(session, minutes=0.1)
-    created = make_interview(session, spec_slug=slug, **kw)
-    session.commit()  # a refused request rolls back to here, not past the setup
-    return created.interview, f"/api/v1/take/{created.token}"
-
-
-def _put(client, base, text, revision, key="written", qid="q_ledger"):  # type: ignore[no-untyped-def]
-    return client.put(f"{base}/rounds/{key}/answers/{qid}", json={"text": text, "revision": revision})
+from tests.take.helpers import put_answer as _put
+from tests.take.helpers import take_link as _take
 
 
 def test_six_second_round_revisions_grace_and_close_at_deadline(client, session, clock):

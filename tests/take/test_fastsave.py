@@ -1,8 +1,7 @@
 """The autosave fast path (app/take/fastsave.py) answers exactly as the general path does.
 
-Every test first makes one accepted save, so the link is known and later saves try the one-statement
-path on PostgreSQL; on SQLite the same requests exercise the general path, so both databases must
-give the same answers."""
+On PostgreSQL every save of a written round tries the one-statement path first; on SQLite the same
+requests exercise the general path, so both databases must give the same answers."""
 
 from __future__ import annotations
 
@@ -18,19 +17,8 @@ from app.take import fastsave
 from app.take.access import BUCKET, UNKNOWN_TOKEN_LIMIT
 from app.take.service import grace
 from tests.conftest import IS_POSTGRES
-from tests.factories import make_interview
-from tests.take.helpers import timed_spec
-
-
-def _take(session, minutes: float = 10.0):  # type: ignore[no-untyped-def]
-    slug = timed_spec(session, minutes=minutes)
-    created = make_interview(session, spec_slug=slug)
-    session.commit()
-    return created.interview, f"/api/v1/take/{created.token}"
-
-
-def _put(client, base, text, revision, key="written", qid="q_ledger"):  # type: ignore[no-untyped-def]
-    return client.put(f"{base}/rounds/{key}/answers/{qid}", json={"text": text, "revision": revision})
+from tests.take.helpers import put_answer as _put
+from tests.take.helpers import take_link
 
 
 def _statements(session):  # type: ignore[no-untyped-def]
@@ -42,9 +30,9 @@ def _statements(session):  # type: ignore[no-untyped-def]
 
 
 def test_a_known_link_saves_in_one_statement_on_postgres(client, session, clock):
-    interview, base = _take(session)
+    interview, base = take_link(session, minutes=10)
     client.post(f"{base}/rounds/written/start")
-    assert _put(client, base, "first", 1).status_code == 200  # the general path learns the link
+    assert _put(client, base, "first", 1).status_code == 200
     seen, stop = _statements(session)
     try:
         response = _put(client, base, "second", 2)
@@ -64,7 +52,7 @@ def test_a_known_link_saves_in_one_statement_on_postgres(client, session, clock)
 
 
 def test_stale_revision_gets_the_stored_text(client, session, clock):
-    _, base = _take(session)
+    _, base = take_link(session, minutes=10)
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "newest", 5).status_code == 200
     stale = _put(client, base, "older", 4)
@@ -73,7 +61,7 @@ def test_stale_revision_gets_the_stored_text(client, session, clock):
 
 
 def test_revoked_link_is_refused_after_it_was_known(client, session, clock):
-    interview, base = _take(session)
+    interview, base = take_link(session, minutes=10)
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "before", 1).status_code == 200
     revoke_link(session, interview, actor=None)
@@ -82,7 +70,7 @@ def test_revoked_link_is_refused_after_it_was_known(client, session, clock):
 
 
 def test_late_save_closes_the_round_at_its_deadline(client, session, clock):
-    interview, base = _take(session, minutes=0.1)
+    interview, base = take_link(session)
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "in time", 1).status_code == 200
     clock.advance(6 + grace().total_seconds() + 1)
@@ -94,7 +82,7 @@ def test_late_save_closes_the_round_at_its_deadline(client, session, clock):
 
 
 def test_save_within_grace_is_still_accepted(client, session, clock):
-    _, base = _take(session, minutes=0.1)
+    _, base = take_link(session)
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "in time", 1).status_code == 200
     clock.advance(6 + grace().total_seconds() - 0.5)
@@ -103,7 +91,7 @@ def test_save_within_grace_is_still_accepted(client, session, clock):
 
 
 def test_an_address_over_the_guessing_limit_is_refused_even_with_a_good_link(client, session, clock):
-    _, base = _take(session)
+    _, base = take_link(session, minutes=10)
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "before", 1).status_code == 200
     for _ in range(UNKNOWN_TOKEN_LIMIT):
@@ -113,7 +101,7 @@ def test_an_address_over_the_guessing_limit_is_refused_even_with_a_good_link(cli
 
 
 def test_submitted_round_takes_no_more_saves(client, session, clock):
-    _, base = _take(session)
+    _, base = take_link(session, minutes=10)
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "final", 1).status_code == 200
     assert client.post(f"{base}/rounds/written/submit").status_code == 200
@@ -122,7 +110,7 @@ def test_submitted_round_takes_no_more_saves(client, session, clock):
 
 
 def test_behavioral_rounds_keep_their_order_rule(client, session, clock):
-    _, base = _take(session)
+    _, base = take_link(session, minutes=10)
     client.post(f"{base}/rounds/story/start")
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "known link", 1).status_code == 200
@@ -131,7 +119,7 @@ def test_behavioral_rounds_keep_their_order_rule(client, session, clock):
 
 
 def test_unknown_question_is_not_found(client, session, clock):
-    _, base = _take(session)
+    _, base = take_link(session, minutes=10)
     client.post(f"{base}/rounds/written/start")
     assert _put(client, base, "known link", 1).status_code == 200
     assert _put(client, base, "nowhere", 2, qid="q_nowhere").status_code == 404
@@ -143,19 +131,21 @@ steps = st.lists(st.tuples(st.integers(min_value=1, max_value=8), st.sampled_fro
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps)
-def test_fast_and_general_paths_answer_alike(client, session, clock, steps):
+def test_fast_and_general_paths_answer_alike(client, session, clock, monkeypatch, steps):
     """For any sequence of saves (revisions in any order, time passing up to past the deadline), a
     link the fast path knows gets the same answers and stored text as one it does not."""
-    _, fast_base = _take(session, minutes=0.5)
-    _, slow_base = _take(session, minutes=0.5)
+    _, fast_base = take_link(session, minutes=0.5)
+    _, slow_base = take_link(session, minutes=0.5)
     client.post(f"{fast_base}/rounds/written/start")
     client.post(f"{slow_base}/rounds/written/start")
     slow_token = slow_base.rsplit("/", 1)[1]
+    fast_path = fastsave.try_save
+    monkeypatch.setattr(fastsave, "try_save",  # the second link always goes the long way
+                        lambda session, token, *a, **kw: None if token == slow_token else fast_path(session, token, *a, **kw))
     start = clock.current
     for n, (revision, wait) in enumerate(steps):
         clock.advance(wait)
         fast = _put(client, fast_base, f"text {n}", revision)
-        fastsave._WRITTEN_ROUNDS.pop(fastsave.token_hash(slow_token), None)  # this one always goes the long way
         slow = _put(client, slow_base, f"text {n}", revision)
         assert fast.status_code == slow.status_code
         assert {k: v for k, v in fast.json().items() if k != "saved_at"} == \
