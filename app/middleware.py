@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import secrets
 import time
-import uuid
 from http.cookies import SimpleCookie
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,8 +38,46 @@ def route_template(scope: Scope) -> str:
     return "/static" if raw.startswith("/static/") else "unmatched"
 
 
+_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(self), geolocation=()"),
+]
+_HEADER_NAMES = frozenset(name for name, _ in _HEADERS)
+_REQUEST_IDS = itertools.count(1)
+_PROCESS_ID = secrets.token_hex(4)  # request ids are unique across processes: this, then a counter
+
+
+def new_request_id() -> str:
+    """16 hex characters, unique per request across the server's processes (no syscall per request)."""
+    return f"{_PROCESS_ID}{next(_REQUEST_IDS) & 0xFFFFFFFF:08x}"
+
+
+def quiet(scope: Scope) -> None:
+    """Called by a handler: if this request succeeds, write no access-log line for it. For the
+    busiest routes (autosave), whose every outcome is counted in the metrics; refusals and errors
+    are still logged."""
+    scope.setdefault("state", {})["quiet"] = True
+
+
+def _csrf_seed(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            cookies = SimpleCookie()
+            cookies.load(value.decode("latin-1"))
+            if CSRF_COOKIE in cookies:
+                return cookies[CSRF_COOKIE].value
+    return None
+
+
 class SecurityMiddleware:
-    """Adds the security headers, a request id, and a CSRF cookie to browsers that lack one."""
+    """Adds the security headers and a request id to every response, and a CSRF cookie to browsers
+    that lack one (pages only: the JSON API needs none); observes the request's duration and logs it.
+    Per request it does only what a response needs: no cookie parsing without a Cookie header, no
+    random bytes, the header list built once."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -47,26 +86,25 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cookies = SimpleCookie()
-        for name, value in scope.get("headers", []):
-            if name == b"cookie":
-                cookies.load(value.decode("latin-1"))
-        seed = cookies[CSRF_COOKIE].value if CSRF_COOKIE in cookies else None
-        new_seed = None if seed else secrets.token_urlsafe(32)
-        request_id = uuid.uuid4().hex[:16]
+        seed = _csrf_seed(scope)
+        new_seed = None if seed or scope["path"].startswith("/api/") else secrets.token_urlsafe(32)
+        request_id = new_request_id()
         state = scope.setdefault("state", {})
         state.update(csrf_seed=seed or new_seed, request_id=request_id)
         started = time.perf_counter()
-        status_holder = {"status": 0}
+        status = 0
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                for key, value in self._headers(request_id):
-                    if key not in present:
-                        headers.append((key, value))
+                status = message["status"]
+                headers = list(message.get("headers", ()))
+                if any(k.lower() in _HEADER_NAMES for k, _ in headers):
+                    present = {k.lower() for k, _ in headers}
+                    headers += [(k, v) for k, v in _HEADERS if k not in present]
+                else:
+                    headers += _HEADERS
+                headers.append((b"x-request-id", request_id.encode()))
                 if new_seed:
                     flags = "; Secure" if is_secure(scope) else ""
                     cookie = f"{CSRF_COOKIE}={new_seed}; Path=/; HttpOnly; SameSite=Lax{flags}"
@@ -79,21 +117,21 @@ class SecurityMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             route = route_template(scope)
-            REQUEST_SECONDS.labels(scope["method"], route, str(status_holder["status"])).observe(elapsed)
-            log.info("request", extra={"request_id": request_id, "method": scope["method"], "route": route,
-                                       "status": status_holder["status"], "ms": round(elapsed * 1000, 1)})
+            _observe(scope["method"], route, status, elapsed)
+            if not (state.get("quiet") and 200 <= status < 300):
+                log.info("request", extra={"request_id": request_id, "method": scope["method"], "route": route,
+                                           "status": status, "ms": round(elapsed * 1000, 1)})
 
-    @staticmethod
-    def _headers(request_id: str) -> list[tuple[bytes, bytes]]:
-        return [
-            (b"content-security-policy", CSP.encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"same-origin"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-            (b"x-request-id", request_id.encode()),
-        ]
+
+_SERIES: dict[tuple[str, str, int], Any] = {}
+
+
+def _observe(method: str, route: str, status: int, seconds: float) -> None:
+    # The labelled series, looked up once per (method, route, status) rather than per request.
+    series = _SERIES.get((method, route, status))
+    if series is None:
+        series = _SERIES[(method, route, status)] = REQUEST_SECONDS.labels(method, route, str(status))
+    series.observe(seconds)
 
 
 class AdmissionLimit:

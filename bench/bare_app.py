@@ -1,5 +1,10 @@
 """The bare minimum to compare against: one FastAPI endpoint doing one INSERT … ON CONFLICT
-through a psycopg pool (PostgreSQL) or one sqlite3 connection per request (SQLite)."""
+through a psycopg pool (PostgreSQL) or one sqlite3 connection per request (SQLite).
+
+The table is made by the bench before the server starts (`create_table`), never by the server:
+with several workers, each would run the DDL at once, and on PostgreSQL concurrent
+`CREATE TABLE IF NOT EXISTS` can fail in all but one, which then stops the whole server.
+Served as `uvicorn --factory bench.bare_app:build`."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-URL = os.environ["BENCH_DATABASE_URL"]
+DDL = "CREATE TABLE IF NOT EXISTS bare_answer (id text PRIMARY KEY, text text, revision int)"
 SQL = ("INSERT INTO bare_answer (id, text, revision) VALUES ({p}, {p}, {p}) "
        "ON CONFLICT (id) DO UPDATE SET text = excluded.text, revision = excluded.revision "
        "WHERE bare_answer.revision < excluded.revision")
@@ -21,16 +26,37 @@ class Save(BaseModel):
     revision: int
 
 
-def _postgres_app() -> FastAPI:
+def _libpq_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def _sqlite_path(url: str) -> str:
+    return url.split("sqlite:///", 1)[1]
+
+
+def create_table(url: str) -> None:
+    """Make (or empty) the bare table, once, before any server process starts."""
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(_libpq_url(url), autocommit=True) as conn:
+            conn.execute(DDL)
+            conn.execute("TRUNCATE bare_answer")
+        return
+    with sqlite3.connect(_sqlite_path(url)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(DDL)
+        conn.execute("DELETE FROM bare_answer")
+
+
+def _postgres_app(url: str) -> FastAPI:
     from psycopg_pool import AsyncConnectionPool
 
-    pool = AsyncConnectionPool(URL.replace("postgresql+psycopg://", "postgresql://"), min_size=4, max_size=20, open=False)
+    pool = AsyncConnectionPool(_libpq_url(url), min_size=4, max_size=20, open=False)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         await pool.open()
-        async with pool.connection() as conn:
-            await conn.execute("CREATE TABLE IF NOT EXISTS bare_answer (id text PRIMARY KEY, text text, revision int)")
         yield
         await pool.close()
 
@@ -45,11 +71,8 @@ def _postgres_app() -> FastAPI:
     return app
 
 
-def _sqlite_app() -> FastAPI:
-    path = URL.split("sqlite:///", 1)[1]
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE IF NOT EXISTS bare_answer (id text PRIMARY KEY, text text, revision int)")
+def _sqlite_app(url: str) -> FastAPI:
+    path = _sqlite_path(url)
     app = FastAPI()
 
     @app.put("/bare/{answer_id}")
@@ -61,4 +84,7 @@ def _sqlite_app() -> FastAPI:
     return app
 
 
-app = _postgres_app() if URL.startswith("postgres") else _sqlite_app()
+def build() -> FastAPI:
+    """The bare app for `BENCH_DATABASE_URL`."""
+    url = os.environ["BENCH_DATABASE_URL"]
+    return _postgres_app(url) if url.startswith("postgres") else _sqlite_app(url)

@@ -10,30 +10,59 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 RequestFactory = Callable[[int, int], tuple[str, str, dict]]  # (worker, n) -> (method, path, json)
 
 
+class BenchRefused(RuntimeError):
+    """A measured run had failures: its figures would not mean what they say, so none is printed."""
+
+
 @dataclass
 class LoadResult:
+    """What one closed-loop run saw. Only successful responses count as throughput."""
+
     requests: int
     errors: int
     seconds: float
-    latencies: list[float]
+    latencies: list[float]  # of the successful responses
+    failures: Counter = field(default_factory=Counter)  # status code or exception name -> count
+
+    @property
+    def ok(self) -> int:
+        return self.requests - self.errors
 
     @property
     def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
+        """Successful responses per second."""
+        return self.ok / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
-        """Latency percentile in milliseconds."""
+        """Latency percentile of the successful responses, in milliseconds."""
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    @classmethod
+    def combined(cls, results: Sequence[LoadResult]) -> LoadResult:
+        """Several runs of the same server as one."""
+        failures: Counter = Counter()
+        for result in results:
+            failures.update(result.failures)
+        return cls(sum(r.requests for r in results), sum(r.errors for r in results), sum(r.seconds for r in results),
+                   [t for r in results for t in r.latencies], failures)
+
+    def require_clean(self, name: str) -> LoadResult:
+        """This result, or BenchRefused when any request failed or none succeeded."""
+        if self.errors or not self.ok:
+            seen = ", ".join(f"{what} ×{n}" for what, n in self.failures.most_common(5)) or "no responses"
+            raise BenchRefused(f"{name}: {self.errors} of {self.requests} requests failed ({seen})")
+        return self
 
 
 class Connection:
@@ -55,13 +84,15 @@ class Connection:
                 f"Content-Length: {len(payload)}\r\n\r\n").encode()
         self.writer.write(head + payload)
         await self.writer.drain()
-        status_line = await self.reader.readline()
-        if not status_line:
-            raise ConnectionError("server closed the connection")
+        try:  # the whole head at once: a response's header count must not cost the generator
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as exc:
+            raise ConnectionError("server closed the connection") from exc
+        status_line, *lines = head[:-4].decode("latin-1").split("\r\n")
         status = int(status_line.split()[1])
         length, close = 0, False
-        while (line := await self.reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.decode("latin-1").partition(":")
+        for line in lines:
+            name, _, value = line.partition(":")
             name = name.strip().lower()
             if name == "content-length":
                 length = int(value)
@@ -83,38 +114,44 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def _run(base_url: str, make: RequestFactory, connections: int, seconds: float,
+async def _run(base_urls: Sequence[str], make: RequestFactory, connections: int, seconds: float,
                ok: Callable[[int], bool]) -> LoadResult:
-    parts = urlsplit(base_url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    addresses = [(parts.hostname or "127.0.0.1", parts.port or 80) for parts in map(urlsplit, base_urls)]
     latencies: list[float] = []
-    errors = 0
+    failures: Counter = Counter()
+    requests = 0
     stop = time.perf_counter() + seconds
 
     async def worker(w: int) -> None:
-        nonlocal errors
-        conn = Connection(host, port)
+        nonlocal requests
+        conn = Connection(*addresses[w % len(addresses)])  # connections spread over the servers
         n = 0
         while time.perf_counter() < stop:
             n += 1
             method, path, body = make(w, n)
             started = time.perf_counter()
             try:
-                good = ok(await conn.request(method, path, body))
-            except (OSError, ConnectionError, ValueError, IndexError, asyncio.IncompleteReadError):
-                good = False
+                status = await conn.request(method, path, body)
+                failure = None if ok(status) else str(status)
+            except (OSError, ConnectionError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
+                failure = type(exc).__name__
                 await conn.close()
-            latencies.append(time.perf_counter() - started)
-            errors += not good
+            requests += 1
+            if failure is None:
+                latencies.append(time.perf_counter() - started)
+            else:
+                failures[failure] += 1
         await conn.close()
 
     began = time.perf_counter()
     await asyncio.gather(*(worker(w) for w in range(connections)))
     elapsed = time.perf_counter() - began
-    return LoadResult(len(latencies), errors, elapsed, latencies)
+    return LoadResult(requests, sum(failures.values()), elapsed, latencies, failures)
 
 
-def run_load(base_url: str, make: RequestFactory, *, connections: int = 64, seconds: float = 5.0,
+def run_load(base_url: str | Sequence[str], make: RequestFactory, *, connections: int = 64, seconds: float = 5.0,
              ok: Callable[[int], bool] = lambda status: status < 400) -> LoadResult:
-    """Drive the server with `connections` concurrent clients for `seconds`."""
-    return asyncio.run(_run(base_url, make, connections, seconds, ok))
+    """Drive the server (or several, connections spread over them) with `connections` concurrent
+    clients for `seconds`."""
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
+    return asyncio.run(_run(urls, make, connections, seconds, ok))

@@ -43,6 +43,13 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("server did not start")
 
+    def require_running(self, name: str) -> None:
+        """BenchRefused when the server process has exited (a run against it measured nothing)."""
+        if self.process.poll() is not None:
+            from bench.load import BenchRefused
+
+            raise BenchRefused(f"{name}: the server exited during the run: {Path(self.log.name).read_text()[-2000:]}")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -60,8 +67,11 @@ def app_server(env: dict[str, str], workers: int, log: Path) -> Server:
 
 def bare_server(env: dict[str, str], workers: int, log: Path) -> Server:
     """The bare INSERT … ON CONFLICT endpoint under uvicorn with `workers` processes."""
-    return Server([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", "{port}", "--workers",
-                   str(workers), "--log-level", "warning"], env, "/docs", log)
+    from bench.bare_app import create_table
+
+    create_table(env["BENCH_DATABASE_URL"])  # here, once: the workers would race on the DDL
+    return Server([sys.executable, "-m", "uvicorn", "--factory", "bench.bare_app:build", "--port", "{port}",
+                   "--workers", str(workers), "--log-level", "warning"], env, "/docs", log)
 
 
 def environment(database_url: str) -> dict[str, str]:
