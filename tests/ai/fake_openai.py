@@ -1,4 +1,5 @@
-"""A small OpenAI-compatible HTTP server for tests: scripted answers to /v1/chat/completions.
+"""A small OpenAI-compatible HTTP server for tests: scripted answers to /v1/chat/completions,
+/v1/audio/speech (binary audio) and /v1/audio/transcriptions (multipart uploads).
 
 Each request takes the next scripted reply (the last one repeats), so a test can say "answer
 500 every time" or "sleep past the client's timeout". Requests are recorded for assertions."""
@@ -9,6 +10,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -18,8 +21,9 @@ class Reply:
     """One scripted reply: a status, a JSON body, and an optional delay before answering."""
 
     status: int = 200
-    body: Any = None
+    body: Any = None  # JSON, or bytes sent as they are with `content_type`
     delay: float = 0.0
+    content_type: str = "application/json"
 
 
 def completion(content: str | None, *, refusal: str | None = None, model: str = "fake-model") -> dict[str, Any]:
@@ -33,6 +37,35 @@ def completion(content: str | None, *, refusal: str | None = None, model: str = 
 def answer(questions: list[dict[str, Any]]) -> Reply:
     """A successful reply whose content is the questions as the schema asks."""
     return Reply(200, completion(json.dumps({"questions": questions})))
+
+
+def parse_body(content_type: str, raw: bytes) -> Any:
+    """A request body as a test reads it: JSON as data; a multipart form as {field: text, or for
+    a file {"filename", "content_type", "data"}}."""
+    if content_type.startswith("multipart/form-data"):
+        message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        fields: dict[str, Any] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            data = part.get_payload(decode=True) or b""
+            if part.get_filename():
+                fields[name] = {"filename": part.get_filename(), "content_type": part.get_content_type(), "data": data}
+            elif name in fields:  # a repeated field (timestamp_granularities[])
+                fields[name] = [*(fields[name] if isinstance(fields[name], list) else [fields[name]]), data.decode()]
+            else:
+                fields[name] = data.decode()
+        return fields
+    return json.loads(raw or b"{}")
+
+
+def transcription(segments: list[tuple[float, float, str]], *, duration: float = 5.0) -> Reply:
+    """A verbose_json transcription with these (start, end, text) segments."""
+    body = {"task": "transcribe", "language": "english", "duration": duration,
+            "text": " ".join(text for _, _, text in segments),
+            "segments": [{"id": i, "seek": 0, "start": start, "end": end, "text": text, "tokens": [],
+                          "temperature": 0.0, "avg_logprob": -0.1, "compression_ratio": 1.0, "no_speech_prob": 0.0}
+                         for i, (start, end, text) in enumerate(segments)]}
+    return Reply(200, body)
 
 
 @dataclass
@@ -61,16 +94,22 @@ class FakeOpenAI:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("content-length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                fake.requests.append({"path": self.path, "body": body,
+                raw = self.rfile.read(length)
+                content_type = self.headers.get("content-type", "")
+                fake.requests.append({"path": self.path, "body": parse_body(content_type, raw),
+                                      "content_type": content_type,
                                       "authorization": self.headers.get("authorization")})
                 reply = fake.next_reply()
                 if reply.delay:
                     time.sleep(reply.delay)
-                data = json.dumps(reply.body if reply.body is not None else {"error": {"message": "boom"}}).encode()
+                if isinstance(reply.body, bytes):
+                    data = reply.body
+                else:
+                    data = json.dumps(reply.body if reply.body is not None else {"error": {"message": "boom"}}).encode()
                 try:
                     self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
+                    self.send_header("content-type", reply.content_type if isinstance(reply.body, bytes)
+                                     else "application/json")
                     self.send_header("content-length", str(len(data)))
                     self.end_headers()
                     self.wfile.write(data)
