@@ -58,14 +58,14 @@ def cmd_specs_validate(args: argparse.Namespace) -> int:
     results = validate_documents(_spec_paths(args), bank=list(bank.questions.values()),
                                  known_tags=set(bank.tags), current_for=lambda _slug: None)
     for path, content in results:
-        print(f"{path}: ok ({content['slug']}, {len(content['competencies'])} competencies)")
+        print(f"{path}: ok ({content.slug}, {len(content.competencies)} competencies)")
     return 0
 
 
 def cmd_specs_load(args: argparse.Namespace) -> int:
     """Load spec files all-or-nothing; unchanged content makes no new version."""
     from app.bank.loader import sync_bank
-    from app.db import session_scope
+    from app.wiring import session_scope
     from app.specs.service import load_files
 
     bank = _bank()
@@ -92,7 +92,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     """Create a staff account; without --password a strong one is generated and printed once."""
     from app.auth.security import generate_password
     from app.auth.service import create_user
-    from app.db import session_scope
+    from app.wiring import session_scope
 
     password = args.password or generate_password()
     with session_scope() as session:
@@ -106,7 +106,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
 def cmd_tokens_create(args: argparse.Namespace) -> int:
     """Create an API token for a user; the token is the last line printed."""
     from app.auth.service import create_api_token, user_by_email
-    from app.db import session_scope
+    from app.wiring import session_scope
 
     with session_scope() as session:
         user = user_by_email(session, args.email)
@@ -130,8 +130,8 @@ def cmd_setup(_: argparse.Namespace) -> int:
 
 def cmd_demo(_: argparse.Namespace) -> int:
     """Load realistic sample candidates, answers and scorecards (once)."""
-    from app.db import session_scope
     from app.demo import load_demo
+    from app.wiring import session_scope
 
     try:
         with session_scope() as session:
@@ -140,6 +140,33 @@ def cmd_demo(_: argparse.Namespace) -> int:
     except RuntimeError as exc:
         _err(str(exc))
         return 1
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background jobs (transcription, and the other outbox kinds) in the foreground:
+    until interrupted, or with --once until nothing is due. Safe beside other workers and servers."""
+    import threading
+
+    from app import db, wiring
+    from app.jobs import queue
+
+    wiring.install()
+    worker = wiring.job_worker()
+    if args.retry_failed:
+        with db.session_scope() as session:
+            print(f"jobs given another try: {queue.retry_failed(session)}")
+    if args.once:
+        while worker.run_once():
+            pass
+    else:
+        print(f"worker running: {', '.join(worker.registry.kinds)} (Ctrl-C stops)")
+        try:
+            worker.run_forever(threading.Event())
+        except KeyboardInterrupt:
+            pass
+    with db.session_scope() as session:
+        print(" ".join(f"{name}={count}" for name, count in queue.counts(session).items()))
     return 0
 
 
@@ -175,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     tcreate.set_defaults(handler=cmd_tokens_create)
     sub.add_parser("setup", help="first run: migrate, load bank and specs, ensure an admin").set_defaults(handler=cmd_setup)
     sub.add_parser("demo", help="load realistic sample candidates, answers and scorecards").set_defaults(handler=cmd_demo)
+    worker = sub.add_parser("worker", help="run the background jobs (transcription, …) outside `serve`")
+    worker.add_argument("--once", action="store_true", help="run what is due, then exit")
+    worker.add_argument("--retry-failed", action="store_true", help="give jobs that were given up a fresh set of attempts")
+    worker.set_defaults(handler=cmd_worker)
     return parser
 
 

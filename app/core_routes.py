@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import text
 
 from app.deps import OptionalUser, Public, SessionDep
+from app.schemas import HealthOut
 from app.web import render
 
 router = APIRouter()
@@ -22,11 +23,11 @@ def home(user: OptionalUser) -> Response:
     return RedirectResponse(HOME_BY_ROLE.get(user.role, "/login"), status_code=303)
 
 
-@router.get("/healthz", dependencies=[Public])
-def healthz(session: SessionDep) -> Response:
+@router.get("/healthz", dependencies=[Public], response_model=HealthOut)
+def healthz(session: SessionDep) -> HealthOut:
     """Liveness and database reachability."""
     session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-    return JSONResponse({"status": "ok"})
+    return HealthOut(status="ok")
 
 
 @router.get("/docs", dependencies=[Public], include_in_schema=False)

@@ -8,10 +8,24 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from fastapi import Request
 from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session
+from sqlmodel import Session as ModelSession
 
+from app import changes
 from app.settings import get_settings
+
+
+class Session(ModelSession):
+    """A session whose commit hands the changes it recorded to their handlers (app/changes.py)."""
+
+    def commit(self) -> None:
+        super().commit()
+        changes.committed(self)
+
+    def rollback(self) -> None:
+        super().rollback()
+        changes.discard(self)
 
 
 def normalise_url(url: str) -> str:
@@ -52,15 +66,29 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+READ_ONLY = {"calibrate_read_only": True}
+"""Execution option of sessions that only read: on SQLite they begin DEFERRED, without the write lock."""
+
+
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    # IMMEDIATE takes the write lock up front: no "database is locked" when a reader upgrades.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the write lock up front (IMMEDIATE): no "database is locked" when a reader
+    # upgrades. Readers begin DEFERRED and run beside the writer under WAL.
+    if connection.get_execution_options().get("calibrate_read_only"):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @lru_cache
 def get_engine() -> Engine:
     """The process-wide engine for `DATABASE_URL`."""
     return make_engine(get_settings().database_url)
+
+
+@lru_cache
+def get_read_engine() -> Engine:
+    """The same engine and pool, for transactions that only read."""
+    return get_engine().execution_options(**READ_ONLY)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -71,9 +99,20 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url[len("sqlite:///"):])
 
 
-def get_session() -> Iterator[Session]:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CANDIDATE_PATHS = ("/take/", "/api/v1/take/")
+"""A candidate's page writes even when read: it closes rounds past their deadline and counts guesses."""
+
+
+def request_only_reads(method: str, path: str) -> bool:
+    """Whether a request's transaction only reads (and may begin without the write lock)."""
+    return method in SAFE_METHODS and not path.startswith(CANDIDATE_PATHS)
+
+
+def get_session(request: Request) -> Iterator[Session]:
     """Request-scoped session: commit when the handler succeeds, roll back when it raises."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    engine = get_read_engine() if request_only_reads(request.method, request.url.path) else get_engine()
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -87,7 +126,7 @@ def get_session() -> Iterator[Session]:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A transaction for the CLI and background jobs, committed on success."""
+    """A (writing) transaction for the CLI and background jobs, committed on success."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
@@ -96,6 +135,3 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             session.rollback()
             raise
 
-
-# Every session keeps the dashboard totals in step with the rows it writes.
-from app.dashboard import stats as _stats  # noqa: E402,F401

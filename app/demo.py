@@ -18,12 +18,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-import app.events  # noqa: F401  (dashboards open elsewhere hear about the new data)
+from app import changes
 from app.auth.security import generate_password
 from app.auth.service import create_user, user_by_email
+from app.changes import ChangeKind
 from app.interviews.service import create_candidate, create_interview, refresh_completion, round_questions
 from app.models import (Answer, AnswerRevision, Candidate, Interview, JobSpec, JobSpecVersion, MustHaveCheck, Rating,
                         RoundAttempt, Scorecard, utcnow)
+from app.specs.content import SpecContent
+from app.specs.service import version_content
+from app.voice import demo as voice_demo
 
 DEMO_DOMAIN = "demo.calibrate.test"
 SEED = 20240611
@@ -100,17 +104,18 @@ def _answer(rng: random.Random, ability: float) -> str:
     return STRONG if ability >= 3.6 else MEDIUM if ability >= 2.6 or rng.random() < 0.3 else WEAK
 
 
-def _take_rounds(session: Session, rng: random.Random, interview: Interview, content: dict[str, Any],
+def _take_rounds(session: Session, rng: random.Random, interview: Interview, content: SpecContent,
                  ability: float, skip: str | None) -> None:
-    for rnd in content["rounds"]:
-        if rnd["kind"] == "live" or rnd["key"] == skip:
+    for rnd in content.candidate_rounds:
+        if rnd.key == skip:
             continue
         started = interview.created_at + timedelta(hours=rng.randint(2, 48))
-        minutes = float(rnd["duration_minutes"]) * interview.time_factor
-        attempt = RoundAttempt(interview_id=interview.id, round_key=rnd["key"], kind=rnd["kind"], started_at=started,
+        minutes = float(rnd.duration_minutes) * interview.time_factor
+        questions = [q.to_dict() for q in round_questions(interview, content, rnd.key)]
+        attempt = RoundAttempt(interview_id=interview.id, round_key=rnd.key, kind=rnd.kind.value, started_at=started,
                                deadline=started + timedelta(minutes=minutes),
                                submitted_at=started + timedelta(minutes=minutes * rng.uniform(0.6, 0.98)),
-                               closed_by="candidate", questions=round_questions(interview, content, rnd["key"]))
+                               closed_by="candidate", questions=questions)
         session.add(attempt)
         session.flush()
         for question in attempt.questions:
@@ -120,20 +125,22 @@ def _take_rounds(session: Session, rng: random.Random, interview: Interview, con
             session.add(answer)
             session.flush()
             session.add(AnswerRevision(answer_id=answer.id, revision=1, text=text, saved_at=attempt.submitted_at))
+        if rnd.mode == "voice":  # read aloud and stored as recordings; the worker transcribes them
+            voice_demo.speak_answers(session, interview, attempt)
 
 
-def _score_card(session: Session, rng: random.Random, card: Scorecard, content: dict[str, Any],
+def _score_card(session: Session, rng: random.Random, card: Scorecard, content: SpecContent,
                 abilities: dict[str, float], leniency: float, fails: str | None, submit: bool) -> None:
     given = []
-    for c in content["competencies"]:
-        value = None if rng.random() < 0.18 else _rating(rng, abilities[c["id"]], leniency)
+    for c in content.competencies:
+        value = None if rng.random() < 0.18 else _rating(rng, abilities[c.id], leniency)
         note = "" if value is None or rng.random() < 0.4 else NOTES[value]
-        session.add(Rating(scorecard_id=card.id, competency_id=c["id"], value=value, note=note))
+        session.add(Rating(scorecard_id=card.id, competency_id=c.id, value=value, note=note))
         given += [value] if value is not None else []
-    for m in content["must_haves"]:
-        status = "not_met" if m["id"] == fails and rng.random() < 0.85 else rng.choice(
+    for m in content.must_haves:
+        status = "not_met" if m.id == fails and rng.random() < 0.85 else rng.choice(
             ("met", "met", "met", "met", "not_assessed"))
-        session.add(MustHaveCheck(scorecard_id=card.id, must_have_id=m["id"], status=status))
+        session.add(MustHaveCheck(scorecard_id=card.id, must_have_id=m.id, status=status))
     mean = sum(given) / len(given) if given else 3
     card.recommendation = ("strong_no" if fails else "no" if mean < 2.6 else "yes" if mean < 3.8 else "strong_yes")
     if submit:
@@ -145,9 +152,9 @@ def _candidate(session: Session, rng: random.Random, k: int, spec: JobSpec, pane
                now) -> str:  # type: ignore[no-untyped-def]
     name = f"{FIRST[k % len(FIRST)]} {LAST[(k * 7) % len(LAST)]}"
     candidate = create_candidate(session, name=name, email=f"candidate{k + 1:02d}@{DEMO_DOMAIN}", actor=None)
-    content = session.get(JobSpecVersion, _current_version_id(session, spec)).content
+    content = version_content(session, _current_version_id(session, spec))
     chosen = rng.sample(panel, 3 if rng.random() < 0.6 else 2)
-    rounds = [r["key"] for r in content["rounds"]]
+    rounds = [r.key for r in content.rounds]
     assignments = {key: [u.email for u in chosen] for key in rounds[:1]}
     if len(rounds) > 1:
         assignments[rounds[1]] = [u.email for u in rng.sample(chosen, min(2, len(chosen)))]
@@ -155,18 +162,19 @@ def _candidate(session: Session, rng: random.Random, k: int, spec: JobSpec, pane
                                  actor=None).interview
     interview.created_at = now - timedelta(days=rng.uniform(1, 30))
     level = rng.gauss(3.1, 0.7)
-    abilities = {c["id"]: level + rng.gauss(0, 0.5) for c in content["competencies"]}
+    abilities = {c.id: level + rng.gauss(0, 0.5) for c in content.competencies}
     unfinished = rng.random() < 0.15
-    skip_round = next((r["key"] for r in content["rounds"] if r["kind"] != "live"), None) if unfinished and k % 2 else None
+    skip_round = next((r.key for r in content.candidate_rounds), None) if unfinished and k % 2 else None
     _take_rounds(session, rng, interview, content, level, skip_round)
-    required = [m["id"] for m in content["must_haves"] if m.get("required")]
+    required = [m.id for m in content.must_haves if m.required]
     fails = rng.choice(required) if required and rng.random() < 0.12 else None
     cards = session.exec(select(Scorecard).where(Scorecard.interview_id == interview.id)).all()
     draft = rng.randrange(len(cards)) if unfinished and not skip_round and cards else None
     for i, card in enumerate(cards):
         email = next(u.email for u in panel if u.id == card.interviewer_id)
         _score_card(session, rng, card, content, abilities, leniency[email], fails, submit=i != draft)
-    session.flush()
+    for kind in (ChangeKind.ROUND_SUBMITTED, ChangeKind.SCORECARD_SUBMITTED):  # what the loops above did
+        changes.record(session, kind, spec_id=spec.id, interview_id=interview.id)
     refresh_completion(session, interview)
     return f"{name} · {spec.slug} · {'completed' if interview.completed_at else 'in progress'}"
 

@@ -15,6 +15,7 @@ from app.auth.service import user_for_api_token, user_for_session
 from app.db import get_session
 from app.errors import Forbidden, NotAuthenticated
 from app.models import User
+from app.policy import ADMIN_ROLES, MANAGER_ROLES, STAFF_ROLES, has_role
 
 SESSION_COOKIE = "calibrate_session"
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -57,10 +58,10 @@ class RequireRole:
     """Dependency: the caller must have one of these roles (admin always qualifies)."""
 
     def __init__(self, *roles: str):
-        self.roles = frozenset(roles) | {"admin"}
+        self.roles = frozenset(roles) | ADMIN_ROLES
 
     async def __call__(self, user: Annotated[User, Depends(signed_in)]) -> User:
-        if user.role not in self.roles:
+        if not has_role(user, self.roles):
             raise Forbidden("your role does not allow this")
         return user
 
@@ -71,6 +72,6 @@ class RequireRole:
 Public = Depends(public)
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(signed_in)]
-AdminUser = Annotated[User, Depends(RequireRole("admin"))]
-Manager = Annotated[User, Depends(RequireRole("hiring_manager"))]
-Staff = Annotated[User, Depends(RequireRole("hiring_manager", "interviewer"))]
+AdminUser = Annotated[User, Depends(RequireRole(*ADMIN_ROLES))]
+Manager = Annotated[User, Depends(RequireRole(*MANAGER_ROLES))]
+Staff = Annotated[User, Depends(RequireRole(*STAFF_ROLES))]

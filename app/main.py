@@ -17,7 +17,7 @@ from app.errors import DomainError, NotAuthenticated
 from app.logs import configure_logging
 from app.db import POOL_CAPACITY
 from app.middleware import AdmissionLimit, SecurityMiddleware
-from app.specs.schemas import ErrorOut
+from app.schemas import ErrorOut, exact_errors
 from app.web import STATIC_DIR, is_htmx, render
 
 log = logging.getLogger("calibrate")
@@ -75,11 +75,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _document_error_shape(app: FastAPI) -> None:
-    """FastAPI documents 422 bodies as its own list of errors; ours are `ErrorOut`, `{detail, errors}`."""
+    """FastAPI documents 422 bodies as its own list of errors; ours are `ErrorOut`, `{detail, errors}`.
+    It also documents a 422 on routes that can never answer one; those go (app/schemas.py)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schemas = FastAPI.openapi(app).get("components", {}).get("schemas", {})
+            document = FastAPI.openapi(app)
+            exact_errors(document, app.routes)
+            schemas = document.get("components", {}).get("schemas", {})
             if "HTTPValidationError" in schemas:
                 body = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
                 schemas.update(body.pop("$defs", {}))
@@ -92,18 +95,27 @@ def _document_error_shape(app: FastAPI) -> None:
 
 def create_app(*, migrate_on_start: bool = True) -> FastAPI:
     """Build the app; the server upgrades the database on start unless told not to."""
-    from app import routers
+    from app import routers, wiring
+
+    wiring.install()  # what every recorded change sets off (app/changes.py)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         if migrate_on_start:
+            import gc
             from app.migrate import upgrade
             upgrade()
+            gc.freeze()  # what start-up built lives as long as the process: full collections skip it
         from app.take.sweeper import sweeping
+        from app.take import fastsave
         from app.events.listener import running as listening_for_events
+        from app.jobs.worker import in_thread
         async with sweeping(enabled=migrate_on_start):  # the server closes overdue rounds; tests drive it directly
-            async with listening_for_events():  # dashboard events: LISTEN on Postgres, streams end on shutdown
-                yield
+            # Autosave's own pool on Postgres; tests whose requests share one session open it themselves.
+            async with fastsave.serving(enabled=migrate_on_start):
+                async with listening_for_events():  # dashboard events: LISTEN on Postgres, streams end on shutdown
+                    with in_thread(wiring.job_worker() if migrate_on_start and wiring.worker_in_serve() else None):
+                        yield  # the background jobs (transcription) run beside the server unless told not to
 
     configure_logging()
     app = FastAPI(title="Calibrate", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -5,7 +5,12 @@ Labels never carry ids, tokens or answer text: routes are reported by their temp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy.orm import Session
+
+from app.changes import Change, ChangeKind
 
 REGISTRY = CollectorRegistry()
 
@@ -14,8 +19,20 @@ REQUEST_SECONDS = Histogram(
     registry=REGISTRY, buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 AUTOSAVES = Counter("calibrate_autosaves_total", "Answer saves by outcome (accepted, stale, late).",
                     ["outcome"], registry=REGISTRY)
-SSE_CLIENTS = Gauge("calibrate_sse_clients", "Open live-dashboard streams.", registry=REGISTRY)
-SCORECARDS_SUBMITTED = Counter("calibrate_scorecards_submitted_total", "Scorecards submitted.", registry=REGISTRY)
+SSE_CLIENTS = Gauge("calibrate_sse_clients", "Open live-dashboard streams (read from the broker).", registry=REGISTRY)
+SCORECARDS_SUBMITTED = Counter("calibrate_scorecards_submitted_total", "Scorecards submitted and committed.",
+                               registry=REGISTRY)
+
+
+class CommittedChanges:
+    """Change handler (app/changes.py): counts committed scorecard submissions."""
+
+    def in_transaction(self, session: Session, change: Change) -> None:
+        """Nothing: a rolled-back submission is not counted."""
+
+    def after_commit(self, session: Session, changes: Sequence[Change]) -> None:
+        """One per scorecard submitted in the committed transaction."""
+        SCORECARDS_SUBMITTED.inc(sum(c.kind is ChangeKind.SCORECARD_SUBMITTED for c in changes))
 
 
 def exposition() -> tuple[bytes, str]:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from app import policy
 from app.deps import optional_user
 from app.errors import Forbidden
 from app.metrics import exposition
@@ -23,7 +24,7 @@ def loopback_or_admin(request: Request, user: Annotated[User | None, Depends(opt
         local = ipaddress.ip_address(host).is_loopback
     except ValueError:
         local = host == "testclient"
-    if not local and (user is None or user.role != "admin"):
+    if not local and not policy.can_read_metrics(user):
         raise Forbidden("metrics are served to this machine and to admins only")
 
 

@@ -9,7 +9,6 @@ from fastapi.routing import APIRoute
 def include_all(app: FastAPI) -> None:
     """Mount the HTML routes and the JSON API."""
     from app import core_routes, observability
-    from app.auth import routes as auth_routes
     from app.dashboard import api as dashboard_api
     from app.dashboard import routes as dashboard_routes
     from app.questions import api as questions_api
@@ -18,15 +17,19 @@ def include_all(app: FastAPI) -> None:
     from app.scorecards import routes as scorecards_routes
     from app.specs import api as specs_api
     from app.specs import routes as specs_routes
+    from app.staff import routes as staff_routes
     from app.take import api as take_api
     from app.take import routes as take_routes
     from app.interviews import api as interviews_api
     from app.interviews import routes as interviews_routes
+    from app.voice import api as voice_api
+    from app.voice import routes as voice_routes
 
-    for module in (core_routes, observability, auth_routes, specs_routes, specs_api, questions_routes, questions_api,
-                   take_routes, take_api, dashboard_routes, dashboard_api,
+    # The candidate API first: its autosave is the busiest route, and routes are matched in order.
+    for module in (take_api, core_routes, observability, staff_routes, specs_routes, specs_api, questions_routes, questions_api,
+                   take_routes, dashboard_routes, dashboard_api,
                    scorecards_routes, scorecards_api,
-                   interviews_api, interviews_routes):
+                   interviews_api, interviews_routes, voice_api, voice_routes):
         for route in module.router.routes:
             if isinstance(route, APIRoute) and not route.path.startswith("/api/v1/"):
                 route.include_in_schema = False  # the OpenAPI document describes the JSON API only

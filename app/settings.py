@@ -28,6 +28,21 @@ class Settings(BaseSettings):
     job_specs_dir: Path = Field(default=Path("job_specs"), alias="CALIBRATE_JOB_SPECS_DIR")
     question_bank_dir: Path = Field(default=Path("question_bank"), alias="CALIBRATE_QUESTION_BANK_DIR")
     secure_cookies: bool | None = Field(default=None, alias="CALIBRATE_SECURE_COOKIES")
+    # Voice rounds (DESIGN: Voice rounds) and the background worker.
+    media_dir: Path = Field(default=Path("media"), alias="CALIBRATE_MEDIA_DIR")
+    max_audio_seconds: float = Field(default=600.0, gt=0, alias="CALIBRATE_MAX_AUDIO_SECONDS")
+    transcribe_model: str = Field(default="whisper-1", alias="CALIBRATE_TRANSCRIBE_MODEL")
+    speech_model: str = Field(default="tts-1", alias="CALIBRATE_SPEECH_MODEL")
+    speech_voice: str = Field(default="alloy", alias="CALIBRATE_SPEECH_VOICE")
+    audio_timeout_seconds: float = Field(default=60.0, gt=0, alias="CALIBRATE_AUDIO_TIMEOUT_SECONDS")
+    worker_in_serve: bool = Field(default=True, alias="CALIBRATE_WORKER_IN_SERVE")
+    # Mail (DESIGN: Staff, mail and notifications): links in mail start with base_url.
+    base_url: str = Field(default="http://127.0.0.1:8000", alias="CALIBRATE_BASE_URL")
+    smtp_url: str = Field(default="", alias="CALIBRATE_SMTP_URL", repr=False)  # may hold a password
+    mail_from: str = Field(default="Calibrate <calibrate@localhost>", alias="CALIBRATE_MAIL_FROM")
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, alias="CALIBRATE_SMTP_TIMEOUT_SECONDS")
+    # Webhooks (docs/webhooks.md): https to public addresses only, unless this allows http to loopback.
+    allow_http_webhooks: bool = Field(default=False, alias="CALIBRATE_ALLOW_HTTP_WEBHOOKS")
 
     @property
     def ai_enabled(self) -> bool:

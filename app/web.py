@@ -4,12 +4,14 @@ every context, `Vary: HX-Request` on every page that can answer with a fragment.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.datastructures import FormData
 
+from app import policy
 from app.auth.security import csrf_token
 from app.settings import get_settings
 
@@ -20,6 +22,10 @@ CSRF_COOKIE = "calibrate_csrf"
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True
+# Pages ask the access policy itself (`{% if is_manager(user) %}`), never compare roles.
+templates.env.globals.update(is_manager=policy.is_manager, can_edit_spec=policy.can_edit_spec,
+                             can_see_dashboard=policy.can_see_dashboard,
+                             can_manage_interviews=policy.can_manage_interviews)
 
 NAV = {
     "admin": [("Job specs", "/specs"), ("Interviews", "/interviews"), ("My scorecards", "/my/scorecards"), ("API docs", "/docs")],
@@ -55,3 +61,13 @@ def redirect(request: Request, url: str) -> Response:
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form, read before a (sync) handler runs, repeated fields kept in order."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(form_data)]
+"""A handler's posted form: routes stay `def`, so their database work runs off the event loop."""
+

@@ -128,6 +128,11 @@ def rating_to_score(mean: float) -> float:
     return (mean - RATING_MIN) / (RATING_MAX - RATING_MIN) * 100.0
 
 
+def score_to_rating(score: float) -> float:
+    """The mean rating on 1..5 behind a score on 0..100 (the inverse of `rating_to_score`)."""
+    return RATING_MIN + score / 100.0 * (RATING_MAX - RATING_MIN)
+
+
 def weighted_overall(weights: Mapping[str, float], scores: Mapping[str, float]) -> tuple[float, float | None]:
     """(coverage, overall) of competency scores: coverage is the weight of the scored competencies
     the weights know, overall their weighted mean (None when nothing is covered)."""

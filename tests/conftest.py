@@ -14,13 +14,14 @@ _TMP = Path(tempfile.mkdtemp(prefix="calibrate-tests-"))
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["CALIBRATE_SECRET_KEY"] = "test-secret-key-not-for-production"
+os.environ["CALIBRATE_MEDIA_DIR"] = str(_TMP / "media")  # recorded audio never lands in the work tree
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("OPENAI_BASE_URL", None)
 
 from sqlalchemy import Engine, text  # noqa: E402
-from sqlmodel import Session  # noqa: E402
 
-from app.db import make_engine  # noqa: E402
+from app import wiring  # noqa: E402
+from app.db import Session, make_engine  # noqa: E402
 from app.settings import get_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ def engine() -> Iterator[Engine]:
     from app.specs.service import load_files
 
     get_settings.cache_clear()
+    wiring.install()  # the change handlers, as create_app and the CLI install them
     eng = make_engine(TEST_DATABASE_URL)
     reset_database(eng)
     with eng.begin() as conn:
@@ -97,3 +99,30 @@ def client(app):  # type: ignore[no-untyped-def]
 
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
+
+
+class _Recorder:
+    """A change handler that keeps what it is told (in the transaction, and once committed)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        self.committed: list[tuple[str, str]] = []
+
+    def in_transaction(self, session, change) -> None:  # type: ignore[no-untyped-def]
+        self.seen.append((change.spec_id, change.kind.value))
+
+    def after_commit(self, session, changes) -> None:  # type: ignore[no-untyped-def]
+        self.committed += [(c.spec_id, c.kind.value) for c in changes]
+
+
+@pytest.fixture
+def recorded_changes() -> Iterator[_Recorder]:
+    """The changes recorded during the test, beside the real handlers."""
+    from app import changes
+
+    recorder = _Recorder()
+    changes.install((*wiring.change_handlers(), recorder))
+    try:
+        yield recorder
+    finally:
+        wiring.install()

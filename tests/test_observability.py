@@ -13,8 +13,56 @@ def test_metrics_exposes_request_histogram_by_route_template(client):
     assert "calibrate_request_duration_seconds_bucket" in body
     assert 'route="/healthz"' in body
     assert "not-a-real-token-abcdef" not in body
-    for name in ("calibrate_autosaves_total", "calibrate_sse_clients", "calibrate_scorecards_submitted_total"):
-        assert name in body
+
+
+def _submit_a_scorecard(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from app.models import Scorecard
+    from app.scorecards import service
+    from app.scorecards.rounds import round_view
+    from tests.factories import make_interview
+
+    alice = make_user(session, role="interviewer")
+    interview = make_interview(session, interviewers={"round_01": [alice.email]}).interview
+    card = session.exec(select(Scorecard).where(Scorecard.interview_id == interview.id)).one()
+    view = round_view(session, card)
+    draft = service.validate_changes(view, ratings={cid: 3 for cid in view.covered_ids}, notes={}, must_haves={})
+    service.save_draft(session, card=card, changes=draft)
+    service.submit(session, card=card, actor=alice, view=view)
+
+
+def _sample(name: str, **labels: str) -> float:
+    from app.metrics import REGISTRY
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_metrics_move_with_autosaves_submissions_and_streams(client, session):
+    from app.events import broker
+    from tests import aio
+    from tests.take.helpers import put_answer, take_link
+
+    _, base = take_link(session)
+    client.post(f"{base}/rounds/written/start")
+    saved = _sample("calibrate_autosaves_total", outcome="accepted")
+    assert put_answer(client, base, "first draft", 1).status_code == 200
+    assert put_answer(client, base, "stale", 1).status_code == 409
+    assert _sample("calibrate_autosaves_total", outcome="accepted") == saved + 1
+    assert _sample("calibrate_autosaves_total", outcome="stale") >= 1
+
+    submitted = _sample("calibrate_scorecards_submitted_total")
+    _submit_a_scorecard(session)
+    assert _sample("calibrate_scorecards_submitted_total") == submitted  # not committed yet
+    session.commit()
+    assert _sample("calibrate_scorecards_submitted_total") == submitted + 1
+    _submit_a_scorecard(session)
+    session.rollback()
+    assert _sample("calibrate_scorecards_submitted_total") == submitted + 1
+
+    async def streams_open() -> float:
+        async with broker.subscribe(), broker.subscribe():
+            return _sample("calibrate_sse_clients")
+    assert aio.run(streams_open()) == broker.subscriber_count + 2
 
 
 def test_metrics_refused_to_remote_non_admins(app, session):

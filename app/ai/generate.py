@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from app.ai.prompt import build_messages, level_guide, prompt_hash
 from app.ai.schemas import GeneratedQuestion, GeneratedSet, response_schema
 from app.settings import Settings
+from app.specs.content import RoundKind, SpecContent
 
 NEAR_DUPLICATE = 0.6
 _WORD = re.compile(r"[a-z0-9]+")
@@ -107,37 +108,39 @@ def _check(item: dict[str, Any], comp_ids: set[str], level: str) -> GeneratedQue
     return question
 
 
-def _published(q: GeneratedQuestion, *, kind: str, content: dict[str, Any], provenance: dict[str, str],
+def _published(q: GeneratedQuestion, *, kind: str, content: SpecContent, provenance: dict[str, str],
                bank: list[dict[str, Any]]) -> dict[str, Any]:
-    names = {c["id"]: c for c in content["competencies"]}
     comps = list(dict.fromkeys(q.competencies))
     prov = dict(provenance)
     if duplicate := near_duplicate_of(q.text, bank):
         prov["near_duplicate_of"] = duplicate
-    covered = ", ".join(f"{names[c]['name']} ({names[c]['weight']:.2f})" for c in comps)
+    named = [c for c in (content.competency(cid) for cid in comps) if c is not None]
+    covered = ", ".join(f"{c.name} ({c.weight:.2f})" for c in named)
+    level = content.level.value
     return {
         "id": "ai_" + hashlib.sha256(q.text.encode("utf-8")).hexdigest()[:10],
-        "text": q.text, "kind": kind, "competencies": comps, "levels": [content["level"]],
+        "text": q.text, "kind": kind, "competencies": comps, "levels": [level],
         "rubric": {"strong": q.rubric.strong, "weak": q.rubric.weak}, "follow_ups": q.follow_ups,
-        "minutes": q.minutes, "source": "ai", "why": f"generated for {covered} · level {content['level']}",
+        "minutes": q.minutes, "source": "ai", "why": f"generated for {covered} · level {level}",
         "provenance": prov,
     }
 
 
-def generate_questions(settings: Settings, *, content: dict[str, Any], round_kind: str, count: int,
+def generate_questions(settings: Settings, *, content: SpecContent, round_kind: str, count: int,
                        bank: list[dict[str, Any]], examples: list[dict[str, Any]]) -> Generated:
     """Ask the model for a round's questions and keep the ones that pass every check."""
-    kind = "behavioral" if round_kind == "behavioral" else "written"
-    comp_ids = [c["id"] for c in content["competencies"]]
-    schema = response_schema(comp_ids, content["level"])
+    kind = RoundKind(round_kind).question_kind.value
+    comp_ids = list(content.competency_ids)
+    level = content.level.value
+    schema = response_schema(comp_ids, level)
     messages = build_messages(content=content, round_kind=kind, count=count, examples=examples,
-                              guide=level_guide(settings.question_bank_dir, content["level"]))
+                              guide=level_guide(settings.question_bank_dir, level))
     provenance = {"model": settings.llm_model, "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
                   "prompt_hash": prompt_hash(settings.llm_model, messages, schema)}
     kept, rejected, seen = [], [], set()
     for i, item in enumerate(_parse(_ask(settings, messages, schema))):
         try:
-            question = _check(item, set(comp_ids), content["level"])
+            question = _check(item, set(comp_ids), level)
         except (ValidationError, ValueError) as exc:
             rejected.append(f"item {i + 1}: {_reason(exc)}")
             continue

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bank.loader import cached_bank
+from app.specs.content import SpecContent
 from app.yamlio import YamlProblems
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -47,11 +48,11 @@ def _examples_text(examples: list[dict[str, Any]]) -> str:
     return "\n".join(parts) or "- (none)"
 
 
-def build_messages(*, content: dict[str, Any], round_kind: str, count: int, guide: dict[str, Any] | None,
+def build_messages(*, content: SpecContent, round_kind: str, count: int, guide: dict[str, Any] | None,
                    examples: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The chat messages asking for `count` questions (or behavioral prompts) for one round."""
-    comps = "\n".join(f"- {c['id']} (weight {c['weight']:.2f}): {c['name']} — {c['definition']}"
-                      for c in content["competencies"])
+    comps = "\n".join(f"- {c.id} (weight {c.weight:.2f}): {c.name} — {c.definition}"
+                      for c in content.competencies)
     if round_kind == "behavioral":
         ask = (f"Write {count} behavioral prompts (\"Tell me about a time…\") for a spoken round, ordered so "
                "the round flows: an opening prompt, core prompts, then a reflective one.")
@@ -59,9 +60,9 @@ def build_messages(*, content: dict[str, Any], round_kind: str, count: int, guid
         ask = (f"Write {count} written interview questions a candidate answers in text, each on a different "
                "narrow topic, together covering the heaviest competencies first.")
     user = "\n\n".join([
-        f"Job: {content['title']}\n\nJob description:\n{content['description']}",
+        f"Job: {content.title}\n\nJob description:\n{content.description}",
         f"Competencies (tag each question with their ids only):\n{comps}",
-        _level_text(guide, content["level"]),
+        _level_text(guide, content.level.value),
         f"Examples of the bank's style (do not copy them):\n{_examples_text(examples)}",
         ask,
     ])

@@ -19,7 +19,7 @@ FILES = ("questions.yaml", "behavioral.yaml", "progression.yaml")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
 
 
 class BankRubric(_Strict):

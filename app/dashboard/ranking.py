@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import scoring
 from app.dashboard.scores import Evidence, adjusted_overall, recommendations, score_of
+from app.specs.content import Competency
 
 
 def ranking(evidence: list[Evidence], leniency: dict[str, dict[str, Any]],
@@ -49,16 +50,16 @@ def _finite(value: float) -> float | None:
     return value if isinstance(value, float) and math.isfinite(value) else None
 
 
-def reliability(evidence: list[Evidence], competencies: list[dict[str, Any]],
+def reliability(evidence: list[Evidence], competencies: Sequence[Competency],
                 leniency: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Per competency ICCs across interviews with two or more raters, and per-rater leniency."""
     rows = [(cid, iid, rater, value) for ev in evidence for rater, iid, cid, value in ev.rows()]
     by_competency = scoring.competency_reliability(rows)
     panel = []
     for c in competencies:
-        entry = by_competency.get(c["id"], {"targets": 0, "raters": 0, "icc": None})
+        entry = by_competency.get(c.id, {"targets": 0, "raters": 0, "icc": None})
         icc = {k: _finite(v) for k, v in entry["icc"].items()} if entry["icc"] else None
-        panel.append({"id": c["id"], "name": c["name"], "targets": entry["targets"], "raters": entry["raters"],
+        panel.append({"id": c.id, "name": c.name, "targets": entry["targets"], "raters": entry["raters"],
                       "icc": icc})
     raters = [{"rater": rater, "leniency": v["leniency"], "n": v["n"]} for rater, v in leniency.items()]
     raters.sort(key=lambda r: -r["leniency"])

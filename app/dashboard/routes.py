@@ -6,13 +6,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
+from app import policy
 from app.dashboard import views
-from app.dashboard.access import interview_for_score
 from app.dashboard.service import spec_dashboard
 from app.deps import CurrentUser, Manager, SessionDep
 from app.errors import NotFound
 from app.events.stream import event_stream
+from app.interviews.service import interview_for_scores
 from app.specs import service as specs
+from app.voice import views as voice_views
 from app.web import render
 
 router = APIRouter(include_in_schema=False)  # pages, not the public API
@@ -49,14 +51,14 @@ def dashboard_csv(slug: str, session: SessionDep, user: Manager) -> Response:
 def what_if(slug: str, request: Request, session: SessionDep, user: Manager) -> Response:
     """The ranking re-scored under the slider weights (`w_<competency>`), nothing saved."""
     spec = specs.get_spec(session, slug)
-    content = specs.get_version(session, spec).content
+    content = specs.content_of(specs.get_version(session, spec))
     weights = {}
-    for c in content["competencies"]:
+    for c in content.competencies:
         try:
-            value = float(request.query_params.get(f"w_{c['id']}", c["weight"]))
+            value = float(request.query_params.get(f"w_{c.id}", c.weight))
         except ValueError:
-            value = float(c["weight"])
-        weights[c["id"]] = min(MAX_WHAT_IF_WEIGHT, max(0.0, value)) if value == value else 0.0
+            value = float(c.weight)
+        weights[c.id] = min(MAX_WHAT_IF_WEIGHT, max(0.0, value)) if value == value else 0.0
     ctx = {**views.dashboard_context(session, spec), **views.what_if_context(session, spec, weights)}
     return render(request, "dashboard/page.html", ctx, block="what_if_result")
 
@@ -66,10 +68,13 @@ def candidate_detail(slug: str, interview_id: str, request: Request, session: Se
                      user: CurrentUser) -> Response:
     """One candidate's scores: managers, or interviewers on the interview after submitting."""
     spec = specs.get_spec(session, slug)
-    interview = interview_for_score(session, user, interview_id)
+    interview, panel = interview_for_scores(session, user, interview_id)
     if interview.spec_id != spec.id:
         raise NotFound(f"no interview '{interview_id}' on this job spec")
-    return render(request, "dashboard/candidate.html", views.candidate_context(session, spec, interview_id))
+    context = views.candidate_context(session, spec, interview_id,
+                                      shown=lambda card: policy.can_see_scorecard(user, card, panel))
+    context["spoken_rounds"] = voice_views.for_interview(session, interview, user)  # recordings they may hear
+    return render(request, "dashboard/candidate.html", context)
 
 
 @router.get("/specs/{slug}/events")

@@ -15,7 +15,9 @@ from sqlmodel import Session
 
 import scoring
 from app.models import Candidate, Interview, JobSpec, JobSpecVersion, MustHaveCheck, Rating, Scorecard, User
-from scoring.formula import rating_to_score
+from app.specs.content import SpecContent
+from app.specs.service import version_content
+from scoring.formula import rating_to_score, score_to_rating, weighted_overall
 
 
 @dataclass
@@ -35,17 +37,13 @@ class Evidence:
     interview: Interview
     candidate: Candidate
     version: JobSpecVersion
+    content: SpecContent
     cards: list[CardEvidence] = field(default_factory=list)
     assigned: int = 0
 
-    @property
-    def content(self) -> dict[str, Any]:
-        """The content of the interview's own spec version."""
-        return self.version.content
-
     def weights(self) -> dict[str, float]:
         """The interview's own version's weights."""
-        return {c["id"]: float(c["weight"]) for c in self.content["competencies"]}
+        return dict(self.content.weights)
 
     def rating_inputs(self) -> list[scoring.RatingInput]:
         """Every submitted rating (None = no evidence)."""
@@ -65,7 +63,7 @@ def load_evidence(session: Session, spec: JobSpec, *, interview_id: str | None =
              .where(Interview.spec_id == spec.id).order_by(Interview.created_at.desc(), Interview.id))
     if interview_id is not None:
         query = query.where(Interview.id == interview_id)
-    found = {i.id: Evidence(i, c, v) for i, c, v in session.execute(query).all()}
+    found = {i.id: Evidence(i, c, v, version_content(session, v.id)) for i, c, v in session.execute(query).all()}
     if not found:
         return []
     card_query = (select(Scorecard, User.email).join(User, User.id == Scorecard.interviewer_id)
@@ -97,7 +95,7 @@ def _rows_of(session: Session, model: Any, card_ids: list[str]) -> list[Any]:
 
 def score_of(ev: Evidence) -> scoring.InterviewScore:
     """DESIGN's score of one interview under its own version's weights."""
-    required = {m["id"]: bool(m.get("required")) for m in ev.content.get("must_haves", [])}
+    required = {m.id: m.required for m in ev.content.must_haves}
     checks = [(c.must_have_id, c.status) for ce in ev.cards for c in ce.checks]
     return scoring.score_interview(ev.weights(), ev.rating_inputs(), completed=ev.interview.completed_at is not None,
                                    required_must_haves=required, must_have_checks=checks)
@@ -108,15 +106,8 @@ def adjusted_overall(ev: Evidence, leniency: dict[str, dict[str, Any]]) -> float
     by_competency: dict[str, list[float]] = defaultdict(list)
     for _, _, cid, value in scoring.adjusted_values(ev.rows(), leniency):
         by_competency[cid].append(value)
-    rated = [(w, rating_to_score(math.fsum(by_competency[cid]) / len(by_competency[cid])))
-             for cid, w in ev.weights().items() if by_competency.get(cid)]
-    coverage = math.fsum(w for w, _ in rated)
-    return math.fsum(w * s for w, s in rated) / coverage if coverage > 0 else None
-
-
-def mean_rating(score: scoring.InterviewScore) -> float | None:
-    """The weighted mean rating (1-5) behind the overall score."""
-    return None if score.overall is None else 1.0 + score.overall / 100.0 * 4.0
+    scores = {cid: rating_to_score(math.fsum(values) / len(values)) for cid, values in by_competency.items()}
+    return weighted_overall(ev.weights(), scores)[1]
 
 
 def recommendations(ev: Evidence) -> dict[str, int]:
@@ -136,11 +127,11 @@ def leniency_for(evidence: list[Evidence]) -> dict[str, dict[str, Any]]:
 def score_detail(ev: Evidence, leniency: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The API's score of one interview: DESIGN's fields plus bands, gates, level and adjusted overall."""
     score = score_of(ev)
-    level = ev.content["level"]
+    level = ev.content.level
     body = score.to_dict()
     for cid, c in score.competencies.items():
         body["competencies"][cid]["level"] = scoring.level_estimate(level, c.mean)
-    body["level_estimate"] = scoring.level_estimate(level, mean_rating(score))
+    body["level_estimate"] = scoring.level_estimate(level, None if score.overall is None else score_to_rating(score.overall))
     body["adjusted_overall"] = adjusted_overall(ev, leniency)
     body["recommendations"] = recommendations(ev)
     body["completed"] = ev.interview.completed_at is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,8 +14,8 @@ from sqlmodel import Session
 from app.dashboard import ranking as rank
 from app.dashboard import scores
 from app.dashboard.service import spec_dashboard
-from app.db import get_session
-from app.models import JobSpec
+from app.db import get_read_engine, get_session
+from app.models import JobSpec, Scorecard
 from app.specs import service as specs
 
 FRAGMENTS = ("live", "charts", "ranking", "reliability")
@@ -26,14 +26,15 @@ CSV_COLUMNS = ("rank", "candidate", "email", "overall", "status", "coverage", "k
 def dashboard_context(session: Session, spec: JobSpec) -> dict[str, Any]:
     """Everything the dashboard page renders."""
     version = specs.get_version(session, spec)
+    content = specs.content_of(version)
     evidence = scores.load_evidence(session, spec)
     leniency = scores.leniency_for(evidence)
     rows = rank.ranking(evidence, leniency)
     return {
-        "spec": spec, "version": version, "content": version.content,
+        "spec": spec, "version": version, "content": content,
         "live": spec_dashboard(session, spec), "rows": rows,
         "distribution": rank.score_distribution(rows),
-        "reliability": rank.reliability(evidence, version.content["competencies"], leniency),
+        "reliability": rank.reliability(evidence, content.competencies, leniency),
     }
 
 
@@ -66,23 +67,30 @@ def ranking_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def candidate_context(session: Session, spec: JobSpec, interview_id: str) -> dict[str, Any]:
-    """One candidate's detail: per-competency scores with bands, raters, must-haves, notes, level."""
+def candidate_context(session: Session, spec: JobSpec, interview_id: str, *,
+                      shown: Callable[[Scorecard], bool] = lambda card: True) -> dict[str, Any]:
+    """One candidate's detail: per-competency scores with bands, and the raters, must-have marks and
+    notes of the scorecards `shown` keeps (app/policy.py: can_see_scorecard)."""
     evidence = scores.load_evidence(session, spec)
     leniency = scores.leniency_for(evidence)
     ev = next(e for e in evidence if e.interview.id == interview_id)
     detail = scores.score_detail(ev, leniency)
-    content = ev.content
-    ratings = {(ce.rater, r.competency_id): r for ce in ev.cards for r in ce.ratings}
-    marks = {(ce.rater, c.must_have_id): c.status for ce in ev.cards for c in ce.checks}
-    return {"spec": spec, "ev": ev, "content": content, "score": detail, "raters": [ce.rater for ce in ev.cards],
-            "cards": ev.cards, "ratings": ratings, "marks": marks, "leniency": leniency}
+    content = specs.content_of(ev.version)
+    cards = [ce for ce in ev.cards if shown(ce.card)]
+    ratings = {(ce.rater, r.competency_id): r for ce in cards for r in ce.ratings}
+    marks = {(ce.rater, c.must_have_id): c.status for ce in cards for c in ce.checks}
+    return {"spec": spec, "ev": ev, "content": content, "score": detail, "raters": [ce.rater for ce in cards],
+            "cards": cards, "ratings": ratings, "marks": marks, "leniency": leniency}
 
 
 @contextmanager
 def short_session(app: FastAPI) -> Iterator[Session]:
     """A session for one render outside a request (the app's session dependency, or its override)."""
-    factory = app.dependency_overrides.get(get_session, get_session)
+    factory = app.dependency_overrides.get(get_session)
+    if factory is None:  # a render only reads: no write lock on SQLite
+        with Session(get_read_engine(), expire_on_commit=False) as session:
+            yield session
+        return
     source = factory()
     session = next(source)
     try:

@@ -1,11 +1,9 @@
-"""Dashboard events: `publish(session, spec_id, kind)` on every change that moves a dashboard.
+"""Dashboard events: every recorded change (app/changes.py) reaches the spec's open dashboards.
 
 Postgres: NOTIFY in the same transaction (delivered on commit, to every process), and one LISTEN
 connection per process fanning out to in-process subscribers. SQLite: an in-process broadcaster
-fed after the session commits. Changes to scorecards, round attempts, interviews and spec
-versions publish by themselves (app/events/watch.py)."""
+fed after the session commits."""
 
-from app.events import watch as _watch  # noqa: F401  (publishes on the rows that change)
-from app.events.bus import CHANNEL, Event, broker, publish
+from app.events.bus import CHANNEL, Event, LiveDashboards, broker
 
-__all__ = ["CHANNEL", "Event", "broker", "publish"]
+__all__ = ["CHANNEL", "Event", "LiveDashboards", "broker"]

@@ -1,12 +1,12 @@
-"""Publishing events and fanning them out to the SSE streams of this process.
+"""Dashboard events and their fan-out to the SSE streams of this process.
 
-`publish` never delivers anything that was not committed:
+`LiveDashboards`, a change handler, never delivers anything that was not committed:
 
 * on Postgres it runs `pg_notify` inside the caller's transaction; Postgres delivers the
   notification on commit (and drops it on rollback) to every listening process, this one
   included through its listener (app/events/listener.py);
-* on SQLite it keeps the event in `session.info` and hands it to the in-process broker from the
-  session's `after_commit` hook (a rollback discards it).
+* on SQLite it hands the committed changes to the in-process broker (app/changes.py calls it
+  after the commit; a rollback discards them).
 
 The broker keeps one asyncio queue per subscriber together with the loop that owns it, so events
 published from worker threads reach the streams through `call_soon_threadsafe`.
@@ -18,19 +18,19 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import text
 from sqlalchemy.orm import Session as OrmSession
+
+from app.changes import Change
+from app.metrics import SSE_CLIENTS
 
 log = logging.getLogger("calibrate.events")
 
 CHANNEL = "calibrate_events"
-KINDS = ("round_submitted", "scorecard_submitted", "scorecard_amended", "weights_changed", "interview_created")
-_PENDING = "calibrate_pending_events"
 CLOSED = None  # the sentinel a subscriber receives when the broker closes (server shutdown)
 
 
@@ -113,25 +113,32 @@ def _offer(queue: asyncio.Queue, item: Event | None) -> None:
 
 
 broker = Broker()
+SSE_CLIENTS.set_function(lambda: broker.subscriber_count)
 
 
-def publish(session: OrmSession, spec_id: str, kind: str) -> None:
-    """Announce a change to the spec's dashboards, delivered when the session commits."""
-    item = Event(spec_id=spec_id, kind=kind)
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.connection().execute(text("SELECT pg_notify(:channel, :payload)"),
-                                     {"channel": CHANNEL, "payload": item.to_json()})
-    elif item not in session.info.setdefault(_PENDING, []):
-        session.info[_PENDING].append(item)
+def notify(session: OrmSession, item: Event) -> None:
+    """Queue a NOTIFY in the session's transaction (Postgres delivers it on commit, drops it on rollback)."""
+    session.connection().execute(text("SELECT pg_notify(:channel, :payload)"),
+                                 {"channel": CHANNEL, "payload": item.to_json()})
 
 
-@sa_event.listens_for(OrmSession, "after_commit")
-def _deliver_pending(session: OrmSession) -> None:
-    for item in session.info.pop(_PENDING, []):
-        broker.deliver(item)
+def _is_postgres(session: OrmSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
-@sa_event.listens_for(OrmSession, "after_rollback")
-def _drop_pending(session: OrmSession) -> None:
-    session.info.pop(_PENDING, None)
+class LiveDashboards:
+    """Change handler (app/changes.py): every recorded change reaches the spec's open dashboards.
+
+    On Postgres through NOTIFY inside the transaction, so every process hears it on commit; on
+    SQLite straight to this process's broker once the transaction has committed."""
+
+    def in_transaction(self, session: OrmSession, change: Change) -> None:
+        """On Postgres: NOTIFY with the change."""
+        if _is_postgres(session):
+            notify(session, Event(change.spec_id, change.kind.value))
+
+    def after_commit(self, session: OrmSession, changes: Sequence[Change]) -> None:
+        """On SQLite: each distinct event of the committed changes to the broker."""
+        if not _is_postgres(session):
+            for item in dict.fromkeys(Event(c.spec_id, c.kind.value) for c in changes):
+                broker.deliver(item)

@@ -3,6 +3,7 @@ way), the interviewers' scorecards with overdue drafts flagged, and the invite l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,9 +11,11 @@ from sqlmodel import Session, select
 
 from app.interviews import service
 from app.models import Candidate, JobSpec, JobSpecVersion, Interview, RoundAttempt, Scorecard, User
+from app.specs.content import Round
 from app.take import service as take
 
 SCORECARD_DUE = timedelta(hours=48)
+CardFilter = Callable[[Scorecard], bool]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -20,7 +23,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _assignments(session: Session, interview: Interview, key: str, submitted_at: datetime | None,
-                 now: datetime) -> list[dict[str, Any]]:
+                 now: datetime, shown: CardFilter) -> list[dict[str, Any]]:
     rows = session.exec(select(Scorecard, User).join(User, User.id == Scorecard.interviewer_id)
                         .where(Scorecard.interview_id == interview.id, Scorecard.round_key == key)
                         .order_by(User.email)).all()
@@ -28,17 +31,18 @@ def _assignments(session: Session, interview: Interview, key: str, submitted_at:
     return [{"scorecard_id": card.id, "interviewer": user.email, "interviewer_name": user.name,
              "status": card.status, "submitted_at": _iso(card.submitted_at),
              "overdue": card.status == "draft" and overdue_since is not None and now > overdue_since}
-            for card, user in rows]
+            for card, user in rows if shown(card)]
 
 
-def _round(session: Session, interview: Interview, rnd: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _round(session: Session, interview: Interview, rnd: Round, now: datetime,
+           shown: CardFilter) -> dict[str, Any]:
     attempt = None
-    if rnd["kind"] != "live":
+    if rnd.kind.has_candidate_side:
         attempt = session.exec(select(RoundAttempt).where(RoundAttempt.interview_id == interview.id,
-                                                          RoundAttempt.round_key == rnd["key"])).first()
+                                                          RoundAttempt.round_key == rnd.key)).first()
         if attempt is not None:
             take.close_if_due(session, attempt, now=now)
-    if rnd["kind"] == "live":
+    if not rnd.kind.has_candidate_side:
         status = "live"
     elif attempt is None:
         status = "not_started"
@@ -47,20 +51,23 @@ def _round(session: Session, interview: Interview, rnd: dict[str, Any], now: dat
     else:
         status = "closed_by_timer" if attempt.closed_by == "timer" else "submitted"
     submitted_at = attempt.submitted_at if attempt else None
-    return {"key": rnd["key"], "name": rnd["name"], "kind": rnd["kind"], "status": status,
-            "duration_minutes": round(float(rnd["duration_minutes"]) * interview.time_factor, 3),
+    return {"key": rnd.key, "name": rnd.name, "kind": rnd.kind.value, "status": status,
+            "duration_minutes": round(float(rnd.duration_minutes) * interview.time_factor, 3),
             "started_at": _iso(attempt.started_at) if attempt else None,
             "deadline": _iso(attempt.deadline) if attempt else None, "submitted_at": _iso(submitted_at),
-            "assignments": _assignments(session, interview, rnd["key"], submitted_at, now)}
+            "assignments": _assignments(session, interview, rnd.key, submitted_at, now, shown)}
 
 
-def interview_detail(session: Session, interview: Interview, *, now: datetime) -> dict[str, Any]:
-    """The interview's status, rounds, assignments and link state (DESIGN: GET /interviews/{id})."""
+def interview_detail(session: Session, interview: Interview, *, now: datetime,
+                     shown: CardFilter = lambda card: True) -> dict[str, Any]:
+    """The interview's status, rounds, assignments and link state (DESIGN: GET /interviews/{id});
+    `shown` keeps the assignments the viewer may see (app/policy.py: can_see_assignment)."""
     version = session.get(JobSpecVersion, interview.spec_version_id)
     spec = session.get(JobSpec, interview.spec_id)
     candidate = session.get(Candidate, interview.candidate_id)
     assert version is not None and spec is not None and candidate is not None
-    rounds = [_round(session, interview, rnd, now) for rnd in version.content["rounds"]]
+    content = service.interview_content(session, interview)
+    rounds = [_round(session, interview, rnd, now, shown) for rnd in content.rounds]
     return {
         "id": interview.id,
         "status": service.interview_status(session, interview),

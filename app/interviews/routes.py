@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import select
 
+from app import policy
 from app.deps import Manager, SessionDep, Staff
 from app.errors import DomainError, Invalid
 from app.interviews import service
@@ -18,7 +19,7 @@ from app.interviews.detail import interview_detail
 from app.models import Candidate, Interview
 from app.specs import service as specs
 from app.take import clock
-from app.web import redirect, render
+from app.web import PostedForm, redirect, render
 
 router = APIRouter()
 
@@ -34,7 +35,7 @@ def interview_list(request: Request, session: SessionDep, user: Manager) -> Resp
 def _form_context(session: SessionDep, values: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any]:
     spec_rows = [(spec, specs.get_version(session, spec)) for spec in _specs(session)]
     slug = values.get("job_spec") or (spec_rows[0][0].slug if spec_rows else "")
-    rounds = next((v.content["rounds"] for s, v in spec_rows if s.slug == slug), [])
+    rounds = next((specs.content_of(v).rounds for s, v in spec_rows if s.slug == slug), ())
     candidates = session.exec(select(Candidate).order_by(Candidate.name).limit(500)).all()
     return {"specs": spec_rows, "rounds": rounds, "candidates": candidates, "values": values, "errors": errors,
             "error_locs": {str(e["loc"][-1]) for e in errors if e.get("loc")}}
@@ -64,9 +65,8 @@ def _parse_factor(raw: str) -> float:
 
 
 @router.post("/interviews/new")
-async def create_interview(request: Request, session: SessionDep, user: Manager) -> Response:
+def create_interview(request: Request, session: SessionDep, user: Manager, form: PostedForm) -> Response:
     """Create the candidate (or reuse one) and the interview; show the candidate link once."""
-    form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     slug = values.get("job_spec", "")
     try:
@@ -74,8 +74,8 @@ async def create_interview(request: Request, session: SessionDep, user: Manager)
             raise Invalid("invalid job spec", errors=[{"loc": ["body", "job_spec"], "msg": "choose a job spec"}])
         with session.begin_nested():  # nothing half-written: candidate and interview together or neither
             spec = specs.get_spec(session, slug)
-            rounds = specs.get_version(session, spec).content["rounds"]
-            interviewers = {r["key"]: _emails(values.get(f"interviewers_{r['key']}", "")) for r in rounds}
+            rounds = specs.content_of(specs.get_version(session, spec)).rounds
+            interviewers = {r.key: _emails(values.get(f"interviewers_{r.key}", "")) for r in rounds}
             factor = _parse_factor(values.get("time_factor", "1"))
             candidate_id = values.get("candidate_id") or service.create_candidate(
                 session, name=values.get("candidate_name", ""), email=values.get("candidate_email", ""), actor=user).id
@@ -99,9 +99,10 @@ def _link_page(request: Request, session: SessionDep, interview: Interview, toke
 def interview_page(interview_id: str, request: Request, session: SessionDep, user: Staff) -> Response:
     """One interview: rounds with the candidate's status, scorecards, and the invite link."""
     interview = service.get_interview(session, interview_id)
-    service.ensure_can_view(session, interview, user)
-    detail = interview_detail(session, interview, now=clock.now())
-    return render(request, "interviews/page.html", {"detail": detail, "manager": user.role in ("admin", "hiring_manager"),
+    panel = service.ensure_can_view(session, interview, user)
+    detail = interview_detail(session, interview, now=clock.now(),
+                              shown=lambda card: policy.can_see_assignment(user, card, panel))
+    return render(request, "interviews/page.html", {"detail": detail, "manager": policy.can_manage_interviews(user),
                                                     "extend_error": None})
 
 
@@ -113,10 +114,10 @@ def revoke(interview_id: str, request: Request, session: SessionDep, user: Manag
 
 
 @router.post("/interviews/{interview_id}/link/extend")
-async def extend(interview_id: str, request: Request, session: SessionDep, user: Manager) -> Response:
+def extend(interview_id: str, request: Request, session: SessionDep, user: Manager, form: PostedForm) -> Response:
     """Give the link a new expiry, some days from now."""
     interview = service.get_interview(session, interview_id)
-    raw = str((await request.form()).get("days", ""))
+    raw = str(form.get("days", ""))
     try:
         service.extend_link(session, interview, days=int(raw) if raw.isdigit() else 0, actor=user)
     except Invalid as exc:

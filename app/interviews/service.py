@@ -6,18 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import audit, changes, policy
 from app.auth.security import new_token, token_hash
 from app.auth.service import normalise_email, user_by_email
-from app.errors import Invalid, NotFound
+from app.changes import ChangeKind
+from app.errors import Forbidden, Invalid, NotFound
 from app.models import Candidate, Interview, JobSpecVersion, RoundAttempt, Scorecard, User, utcnow
 from app.questions.engine import draw
 from app.settings import get_settings
 from app.specs import service as specs
+from app.specs.content import RoundQuestion, SpecContent
 
 
 def create_candidate(session: Session, *, name: str, email: str, actor: User | None) -> Candidate:
@@ -44,9 +45,9 @@ class NewInterview:
     token: str  # the secret of the invite link, shown once
 
 
-def _resolve_interviewers(session: Session, content: dict[str, Any],
+def _resolve_interviewers(session: Session, content: SpecContent,
                           interviewers: Mapping[str, Sequence[str]]) -> dict[str, list[User]]:
-    rounds = {r["key"] for r in content["rounds"]}
+    rounds = {r.key for r in content.rounds}
     errors, resolved = [], {}
     for key, emails in interviewers.items():
         if key not in rounds:
@@ -55,7 +56,7 @@ def _resolve_interviewers(session: Session, content: dict[str, Any],
         users = []
         for email in emails:
             user = user_by_email(session, email) if "\x00" not in email else None
-            if user is None or not user.is_active or user.role not in ("interviewer", "hiring_manager", "admin"):
+            if user is None or not policy.can_be_assigned(user):
                 errors.append({"loc": ["body", "interviewers", key], "msg": f"no staff member with email {email}"})
             elif user not in users:
                 users.append(user)
@@ -77,7 +78,8 @@ def create_interview(session: Session, *, candidate_id: str, spec_slug: str,
                       errors=[{"loc": ["body", "time_factor"], "msg": "must be between 1 and 4"}])
     spec = specs.get_spec(session, spec_slug)
     version = specs.get_version(session, spec)
-    assigned = _resolve_interviewers(session, version.content, interviewers)
+    content = specs.content_of(version)
+    assigned = _resolve_interviewers(session, content, interviewers)
     token = new_token()
     interview = Interview(candidate_id=candidate.id, spec_id=spec.id, spec_version_id=version.id,
                           time_factor=time_factor, token_hash=token_hash(token),
@@ -85,38 +87,41 @@ def create_interview(session: Session, *, candidate_id: str, spec_slug: str,
                           created_by_id=actor.id if actor else None)
     session.add(interview)
     session.flush()
-    interview.round_questions = rotated_questions(session, version.content, seed=interview.id)
+    interview.round_questions = rotated_questions(session, content, seed=interview.id)
     for key, users in assigned.items():
         for user in users:
             session.add(Scorecard(interview_id=interview.id, round_key=key, interviewer_id=user.id))
     session.flush()
     audit.record(session, actor=actor, action="interview.create", object_type="interview", object_id=interview.id,
                  candidate_id=candidate.id, version=version.label, time_factor=time_factor)
+    # The token rides along to the mail outbox (the candidate's invitation), written in this transaction.
+    changes.record(session, ChangeKind.INTERVIEW_CREATED, spec_id=spec.id, interview_id=interview.id, secret=token)
     return NewInterview(interview, token)
 
 
-def rotated_questions(session: Session, content: dict[str, Any], *, seed: str) -> dict[str, list[dict]]:
-    """For rounds with rotation on: this candidate's own draw of equal coverage from the round's pool."""
+def rotated_questions(session: Session, content: SpecContent, *, seed: str) -> dict[str, list[dict]]:
+    """For rounds with rotation on: this candidate's own draw of equal coverage from the round's pool
+    (as stored with the interview)."""
     result = {}
-    for rnd in content["rounds"]:
-        if rnd.get("rotate_questions") and rnd["kind"] != "live":
-            result[rnd["key"]] = draw(rnd.get("questions", []), content=content, round_kind=rnd["kind"],
-                                      count=rnd["question_count"], seed=seed)
+    for rnd in content.candidate_rounds:
+        if rnd.rotate_questions:
+            result[rnd.key] = draw([q.to_dict() for q in rnd.questions], content=content, round_kind=rnd.kind,
+                                   count=rnd.question_count, seed=seed)
     return result
 
 
-def round_questions(interview: Interview, content: dict[str, Any], round_key: str) -> list[dict[str, Any]]:
+def round_questions(interview: Interview, content: SpecContent, round_key: str) -> tuple[RoundQuestion, ...]:
     """The questions this candidate sees in a round: their rotated draw, or the published set."""
     if round_key in (interview.round_questions or {}):
-        return interview.round_questions[round_key]
-    rnd = next((r for r in content["rounds"] if r["key"] == round_key), None)
+        return tuple(RoundQuestion.from_dict(q) for q in interview.round_questions[round_key])
+    rnd = content.round(round_key)
     if rnd is None:
         raise NotFound(f"no round '{round_key}'")
-    return list(rnd.get("questions", []))
+    return rnd.questions
 
 
-def interview_content(session: Session, interview: Interview) -> dict[str, Any]:
-    """The content of the spec version the interview is bound to (read-only, cached)."""
+def interview_content(session: Session, interview: Interview) -> SpecContent:
+    """The content of the spec version the interview is bound to (immutable, shared)."""
     return specs.version_content(session, interview.spec_version_id)
 
 
@@ -124,17 +129,17 @@ def refresh_completion(session: Session, interview: Interview) -> bool:
     """Set or clear `completed_at` (DESIGN: every written and behavioral round submitted or closed by
     the timer, and every assigned scorecard submitted). Returns whether it is completed."""
     content = interview_content(session, interview)
-    candidate_rounds = {r["key"] for r in content["rounds"] if r["kind"] != "live"}
+    candidate_rounds = {r.key for r in content.candidate_rounds}
     attempts = session.exec(select(RoundAttempt).where(RoundAttempt.interview_id == interview.id)).all()
     submitted = {a.round_key for a in attempts if a.submitted_at is not None}
     cards = session.exec(select(Scorecard).where(Scorecard.interview_id == interview.id)).all()
     completed = candidate_rounds <= submitted and all(c.status == "submitted" for c in cards)
-    if completed and interview.completed_at is None:
-        interview.completed_at = utcnow()
-    elif not completed:
-        interview.completed_at = None
-    session.add(interview)
-    session.flush()
+    moved = completed != (interview.completed_at is not None)
+    if moved:
+        interview.completed_at = utcnow() if completed else None
+        session.add(interview)
+        kind = ChangeKind.INTERVIEW_COMPLETED if completed else ChangeKind.INTERVIEW_REOPENED
+        changes.record(session, kind, spec_id=interview.spec_id, interview_id=interview.id)
     return completed
 
 
@@ -190,7 +195,7 @@ def interview_status(session: Session, interview: Interview) -> str:
     if interview.completed_at is not None:
         return "completed"
     content = interview_content(session, interview)
-    candidate_rounds = {r["key"] for r in content["rounds"] if r["kind"] != "live"}
+    candidate_rounds = {r.key for r in content.candidate_rounds}
     attempts = session.exec(select(RoundAttempt).where(RoundAttempt.interview_id == interview.id)).all()
     if not attempts:
         return "invited"
@@ -215,13 +220,31 @@ def get_interview(session: Session, interview_id: str) -> Interview:
     return interview
 
 
-def is_assigned(session: Session, interview: Interview, user: User) -> bool:
-    """True when the user holds a scorecard on this interview."""
-    query = select(Scorecard.id).where(Scorecard.interview_id == interview.id, Scorecard.interviewer_id == user.id)
-    return session.exec(query.limit(1)).first() is not None
+def interview_cards(session: Session, interview_id: str) -> list[Scorecard]:
+    """Every scorecard of an interview, by round then creation."""
+    return list(session.exec(select(Scorecard).where(Scorecard.interview_id == interview_id)
+                             .order_by(Scorecard.round_key, Scorecard.created_at, Scorecard.id)).all())
 
 
-def ensure_can_view(session: Session, interview: Interview, user: User) -> None:
-    """Managers see every interview; interviewers only those they are assigned to (others: 404)."""
-    if user.role not in ("admin", "hiring_manager") and not is_assigned(session, interview, user):
+def panel(session: Session, interview: Interview) -> policy.Panel:
+    """The interview with all its scorecards: what app/policy.py's blind rule judges."""
+    blind = interview_content(session, interview).blind_until_all_submitted
+    return policy.Panel(interview, tuple(interview_cards(session, interview.id)), blind)
+
+
+def ensure_can_view(session: Session, interview: Interview, user: User) -> policy.Panel:
+    """The interview's panel when the caller may see the interview; NotFound otherwise, so ids do not leak."""
+    found = panel(session, interview)
+    if not policy.can_view_interview(user, found):
         raise NotFound(f"no interview '{interview.id}'")
+    return found
+
+
+def interview_for_scores(session: Session, user: User, interview_id: str) -> tuple[Interview, policy.Panel]:
+    """The interview whose scores the caller may read: 404 for interviews they may not see, 403
+    while the blind rule keeps the scores closed to them."""
+    interview = get_interview(session, interview_id)
+    found = ensure_can_view(session, interview, user)
+    if not policy.can_see_scores(user, found):
+        raise Forbidden("submit your own scorecard first: scores are shown after you submit")
+    return interview, found

@@ -6,6 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import app.jobs.models  # noqa: F401  (the job outbox)
+import app.voice.models  # noqa: F401  (voice rounds)
 from app.db import make_engine
 from app.settings import get_settings
 

@@ -3,7 +3,6 @@ read back on every post, changed by one operation at a time."""
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from app.errors import Invalid
 from app.questions import service
 from app.questions.engine import coverage_by_weight
 from app.specs import service as specs
+from app.specs.content import Round, SpecContent
 
 
 @dataclass
@@ -31,23 +31,23 @@ class EditorState:
         return json.dumps(self.sets, ensure_ascii=False, separators=(",", ":"))
 
 
-def question_rounds(content: dict[str, Any]) -> list[dict[str, Any]]:
+def question_rounds(content: SpecContent) -> list[Round]:
     """The rounds that hold questions (written and behavioral)."""
-    return [r for r in content["rounds"] if r["kind"] != "live"]
+    return list(content.candidate_rounds)
 
 
-def published_sets(content: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The published sets of a version, as a draft to start from."""
-    return {r["key"]: copy.deepcopy(r.get("questions", [])) for r in question_rounds(content)}
+def published_sets(content: SpecContent) -> dict[str, list[dict[str, Any]]]:
+    """The published sets of a version, as a draft to start from (plain dicts the draft may change)."""
+    return {r.key: [q.to_dict() for q in r.questions] for r in question_rounds(content)}
 
 
-def read_draft(form: Any, content: dict[str, Any]) -> EditorState:
+def read_draft(form: Any, content: SpecContent) -> EditorState:
     """The draft from a posted form: the hidden JSON plus the edited texts."""
     try:
         raw = json.loads(form.get("draft") or "")
     except json.JSONDecodeError:
         raise Invalid("the draft could not be read; reload the page") from None
-    keys = [r["key"] for r in question_rounds(content)]
+    keys = [r.key for r in question_rounds(content)]
     if not isinstance(raw, dict) or set(raw) != set(keys) or not all(
             isinstance(qs, list) and all(isinstance(q, dict) and isinstance(q.get("text"), str) for q in qs)
             for qs in raw.values()):
@@ -75,7 +75,7 @@ def _target(state: EditorState, key: str, index: str) -> tuple[str, int]:
     return key, int(index)
 
 
-def apply(session: Session, state: EditorState, op: str, form: Any, content: dict[str, Any]) -> EditorState:
+def apply(session: Session, state: EditorState, op: str, form: Any, content: SpecContent) -> EditorState:
     """Apply one editor operation (`verb:round:index[:arg]`) to the draft."""
     verb, _, rest = op.partition(":")
     parts = rest.split(":")
@@ -96,7 +96,7 @@ def apply(session: Session, state: EditorState, op: str, form: Any, content: dic
     elif verb == "gen" and len(parts) == 2 and parts[0] in state.sets and parts[1] in ("bank", "ai"):
         key = parts[0]
         rnd = service.find_round(content, key)
-        count = max(rnd["question_count"], len(state.sets[key]))
+        count = max(rnd.question_count, len(state.sets[key]))
         draft = service.generate_draft(session, content=content, round_key=key, source=parts[1], count=count)
         state.sets[key] = draft.questions
         origin = "with AI — review them before publishing" if draft.source_used == "ai" else "from the question bank"
@@ -107,7 +107,7 @@ def apply(session: Session, state: EditorState, op: str, form: Any, content: dic
     return state
 
 
-def _use_bank(session: Session, state: EditorState, key: str, i: int, bank_id: str, content: dict[str, Any]) -> None:
+def _use_bank(session: Session, state: EditorState, key: str, i: int, bank_id: str, content: SpecContent) -> None:
     options = service.suggestions(specs.bank_items(session), content=content, round_key=key,
                                   draft=state.sets[key], index=i, limit=50)
     chosen = next((q for q in options if q["id"] == bank_id), None)
@@ -122,7 +122,7 @@ def _lines(value: Any) -> list[str]:
     return [line.strip() for line in str(value or "").splitlines() if line.strip()]
 
 
-def _use_custom(state: EditorState, key: str, i: int, form: Any, content: dict[str, Any]) -> None:
+def _use_custom(state: EditorState, key: str, i: int, form: Any, content: SpecContent) -> None:
     rnd = service.find_round(content, key)
     state.custom = {"text": form.get("custom_text") or "", "competencies": form.getlist("custom_comp"),
                     "strong": form.get("custom_strong") or "", "weak": form.get("custom_weak") or ""}
@@ -130,7 +130,7 @@ def _use_custom(state: EditorState, key: str, i: int, form: Any, content: dict[s
         question = service.custom_question(
             text=state.custom["text"], competencies=state.custom["competencies"],
             strong=_lines(state.custom["strong"]), weak=_lines(state.custom["weak"]),
-            kind="behavioral" if rnd["kind"] == "behavioral" else "written", content=content)
+            kind=rnd.kind.question_kind.value, content=content)
     except Invalid as exc:
         state.open = (key, i)
         state.errors = {e["loc"][0]: e["msg"] for e in exc.errors}
@@ -140,17 +140,15 @@ def _use_custom(state: EditorState, key: str, i: int, form: Any, content: dict[s
     state.notices[key] = f"Replaced question {i + 1} with your own."
 
 
-def view(session: Session, state: EditorState, content: dict[str, Any]) -> dict[str, Any]:
+def view(session: Session, state: EditorState, content: SpecContent) -> dict[str, Any]:
     """What the editor template needs: rounds with their draft, suggestions, coverage before and after."""
-    draft_content = copy.deepcopy(content)
-    for rnd in question_rounds(draft_content):
-        rnd["questions"] = state.sets[rnd["key"]]
     suggestions: list[dict[str, Any]] = []
     if state.open:
         key, i = state.open
         suggestions = service.suggestions(specs.bank_items(session), content=content, round_key=key,
                                           draft=state.sets[key], index=i)
-    names = {c["id"]: c["name"] for c in content["competencies"]}
-    return {"rounds": question_rounds(draft_content), "state": state, "suggestions": suggestions,
-            "coverage": coverage_by_weight(draft_content), "published_coverage": coverage_by_weight(content),
-            "names": names, "dirty": state.sets != published_sets(content)}
+    names = {c.id: c.name for c in content.competencies}
+    return {"rounds": [(rnd, state.sets[rnd.key]) for rnd in question_rounds(content)], "state": state,
+            "suggestions": suggestions, "coverage": coverage_by_weight(content, state.sets),
+            "published_coverage": coverage_by_weight(content), "names": names,
+            "dirty": state.sets != published_sets(content)}

@@ -11,11 +11,12 @@ instead of bank `tags`; a question without `levels` fits every level)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from app.models import LEVELS
-from app.specs.schema import bank_question_for_spec, effective_tags
+from app.specs.content import Competency, RoundKind, SpecContent
+from app.specs.schema import bank_question_for_spec
 
 
 def _tiebreak(seed: str, question_id: str) -> str:
@@ -38,29 +39,29 @@ def eligible(bank: Iterable[dict[str, Any]], *, kind: str, level: str, count: in
     return at_level if len(at_level) >= count else at_level + adjacent
 
 
-def _coverage(question: dict[str, Any], competencies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _coverage(question: dict[str, Any], competencies: Sequence[Competency]) -> list[Competency]:
     if "competencies" in question:  # a published question: already mapped onto the spec's ids
-        return [c for c in competencies if c["id"] in question["competencies"]]
+        return [c for c in competencies if c.id in question["competencies"]]
     tags = set(question.get("tags", []))
-    return [c for c in competencies if tags & set(effective_tags(c))]
+    return [c for c in competencies if tags & set(c.bank_tags)]
 
 
-def _gain(covered: list[dict[str, Any]], times: dict[str, int]) -> float:
-    return sum(c["weight"] / (1 + times.get(c["id"], 0)) for c in covered)
+def _gain(covered: list[Competency], times: dict[str, int]) -> float:
+    return sum(c.weight / (1 + times.get(c.id, 0)) for c in covered)
 
 
-def draw(bank: Iterable[dict[str, Any]], *, content: dict[str, Any], round_kind: str, count: int,
+def draw(bank: Iterable[dict[str, Any]], *, content: SpecContent, round_kind: str, count: int,
          seed: str, exclude: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Draw `count` questions for a round of a spec's content, each with the reason it was picked.
 
     Questions at the spec's level are used up before any of an adjacent level is considered."""
-    if round_kind == "live" or count <= 0:
+    if round_kind == RoundKind.LIVE or count <= 0:
         return []
-    kind = "behavioral" if round_kind == "behavioral" else "written"
+    kind = RoundKind(round_kind).question_kind.value
     excluded = set(exclude)
     tiers = [[q for q in tier if q["id"] not in excluded]
-             for tier in level_tiers(bank, kind=kind, level=content["level"])]
-    competencies = content["competencies"]
+             for tier in level_tiers(bank, kind=kind, level=content.level.value)]
+    competencies = content.competencies
     covers = {q["id"]: _coverage(q, competencies) for tier in tiers for q in tier}
     chosen: list[dict[str, Any]] = []
     times: dict[str, int] = {}
@@ -75,39 +76,50 @@ def draw(bank: Iterable[dict[str, Any]], *, content: dict[str, Any], round_kind:
             remaining.remove(best)
             topics.add(best.get("topic"))
             for c in covers[best["id"]]:
-                times[c["id"]] = times.get(c["id"], 0) + 1
+                times[c.id] = times.get(c.id, 0) + 1
     if kind == "behavioral":
         chosen.sort(key=lambda q: q.get("stage") or 2)
     return [_published(q, content, covers[q["id"]]) for q in chosen]
 
 
-def _published(bank_q: dict[str, Any], content: dict[str, Any], covered: list[dict[str, Any]]) -> dict[str, Any]:
+def _published(bank_q: dict[str, Any], content: SpecContent, covered: list[Competency]) -> dict[str, Any]:
     if "competencies" in bank_q:  # drawing from a published pool (rotation): keep the question as published
         question = {k: v for k, v in bank_q.items() if k != "why"}
     else:
-        question = bank_question_for_spec(bank_q, content["competencies"])
+        question = bank_question_for_spec(bank_q, content.bank_tags)
     levels = bank_q.get("levels", [])
-    level = content["level"] if content["level"] in levels or not levels else "/".join(levels)
-    names = ", ".join(f"{c['name']} ({c['weight']:.2f})" for c in covered) or "no weighted competency"
+    level = content.level.value if content.level in levels or not levels else "/".join(levels)
+    names = ", ".join(f"{c.name} ({c.weight:.2f})" for c in covered) or "no weighted competency"
     question["why"] = f"covers {names} · level {level}"
     return question
 
 
-def coverage_by_weight(content: dict[str, Any]) -> dict[str, Any]:
-    """Which competencies the whole interview's published questions cover, by weight, and by how
-    many questions. A live round covers every competency (interviewers rate all of them in
-    conversation) without adding questions."""
+DraftSets = Mapping[str, Sequence[Mapping[str, Any]]]  # round key → draft questions (not yet published)
+
+
+def _tagged(content: SpecContent, drafts: DraftSets | None) -> Iterable[set[str]]:
+    """The competency ids of every question: a round's draft where given, else its published set."""
+    for rnd in content.rounds:
+        if drafts is not None and rnd.key in drafts:
+            yield from (set(q.get("competencies") or []) for q in drafts[rnd.key])
+        else:
+            yield from (set(q.competencies) for q in rnd.questions)
+
+
+def coverage_by_weight(content: SpecContent, drafts: DraftSets | None = None) -> dict[str, Any]:
+    """Which competencies the whole interview's questions cover, by weight, and by how many
+    questions: the published sets, or `drafts` for the rounds it names. A live round covers every
+    competency (interviewers rate all of them in conversation) without adding questions."""
     covered: set[str] = set()
     counts: dict[str, int] = {}
-    for rnd in content["rounds"]:
-        if rnd["kind"] == "live":
-            covered |= {c["id"] for c in content["competencies"]}
-        for q in rnd.get("questions", []):
-            covered |= set(q.get("competencies", []))
-            for cid in set(q.get("competencies", [])):
-                counts[cid] = counts.get(cid, 0) + 1
-    rows = [{"id": c["id"], "name": c["name"], "weight": c["weight"], "covered": c["id"] in covered,
-             "questions": counts.get(c["id"], 0)} for c in content["competencies"]]
+    if any(rnd.kind is RoundKind.LIVE for rnd in content.rounds):
+        covered |= set(content.competency_ids)
+    for tagged in _tagged(content, drafts):
+        covered |= tagged
+        for cid in tagged:
+            counts[cid] = counts.get(cid, 0) + 1
+    rows = [{"id": c.id, "name": c.name, "weight": c.weight, "covered": c.id in covered,
+             "questions": counts.get(c.id, 0)} for c in content.competencies]
     return {
         "weight_covered": round(sum(r["weight"] for r in rows if r["covered"]), 6),
         "competencies": rows,

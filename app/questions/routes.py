@@ -12,7 +12,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.models import JobSpec, JobSpecVersion
 from app.questions import editor, service
 from app.specs import service as specs
-from app.web import redirect, render
+from app.web import PostedForm, redirect, render
 
 router = APIRouter()
 PAGE = "questions/editor.html"
@@ -25,9 +25,9 @@ def _page(request: Request, session: SessionDep, spec: JobSpec, version: JobSpec
         newest = specs.get_version(session, spec).label
         message = (f"A newer version ({newest}) was published after this draft started from {version.label}; "
                    "publishing the draft will be refused. Reload to start from the newest version.")
-    ctx: dict[str, Any] = {"spec": spec, "version": version, "content": version.content, "base": base,
-                           "message": message, "published": published,
-                           **editor.view(session, state, version.content)}
+    content = specs.content_of(version)
+    ctx: dict[str, Any] = {"spec": spec, "version": version, "content": content, "base": base,
+                           "message": message, "published": published, **editor.view(session, state, content)}
     return render(request, PAGE, ctx, block="editor", status_code=status_code)
 
 
@@ -37,20 +37,19 @@ def question_sets_page(slug: str, request: Request, session: SessionDep, user: M
     """The editor, starting from the current version's published sets."""
     spec = specs.get_spec(session, slug)
     version = specs.get_version(session, spec)
-    state = editor.EditorState(editor.published_sets(version.content))
+    state = editor.EditorState(editor.published_sets(specs.content_of(version)))
     shown = published if published == version.label else None
     return _page(request, session, spec, version, state, base=version.label, published=shown)
 
 
 @router.post("/specs/{slug}/questions")
-async def question_sets_post(slug: str, request: Request, session: SessionDep, user: Manager) -> Response:
+def question_sets_post(slug: str, request: Request, session: SessionDep, user: Manager, form: PostedForm) -> Response:
     """One editor operation on the draft (re-rendered), or Publish (a new version)."""
-    form = await request.form()
     spec = specs.get_spec(session, slug)
     version = specs.get_version(session, spec)
     base = str(form.get("base_version") or version.label)
     base_version = _base_version(session, spec, base, version)
-    content = base_version.content
+    content = specs.content_of(base_version)
     state = editor.read_draft(form, content)
     op = str(form.get("op") or "")
     if op != "publish":

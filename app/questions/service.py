@@ -3,9 +3,9 @@ replacement suggestions that keep the coverage, and publishing a set as a new sp
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from app.models import JobSpec, User
 from app.questions.engine import draw, level_tiers
 from app.settings import get_settings
 from app.specs import service as specs
+from app.specs.content import Round, RoundKind, SpecContent
 from app.specs.schema import SpecProblems, bank_question_for_spec
 
 log = logging.getLogger("calibrate.questions")
@@ -33,27 +34,27 @@ class Draft:
     rejected: list[str] = field(default_factory=list)
 
 
-def find_round(content: dict[str, Any], round_key: str) -> dict[str, Any]:
+def find_round(content: SpecContent, round_key: str) -> Round:
     """The round with this key, or NotFound."""
-    rnd = next((r for r in content["rounds"] if r["key"] == round_key), None)
+    rnd = content.round(round_key)
     if rnd is None:
         raise NotFound(f"no round '{round_key}'")
     return rnd
 
 
-def bank_draft(bank: list[dict[str, Any]], *, content: dict[str, Any], rnd: dict[str, Any], count: int,
+def bank_draft(bank: list[dict[str, Any]], *, content: SpecContent, rnd: Round, count: int,
                notice: str | None = None) -> Draft:
     """A draw from the bank for the round."""
-    questions = draw(bank, content=content, round_kind=rnd["kind"], count=count,
-                     seed=f"{content['slug']}:{rnd['key']}:draft")
+    questions = draw(bank, content=content, round_kind=rnd.kind, count=count,
+                     seed=f"{content.slug}:{rnd.key}:draft")
     return Draft(questions, "bank", notice)
 
 
-def generate_draft(session: Session, *, content: dict[str, Any], round_key: str, source: str,
+def generate_draft(session: Session, *, content: SpecContent, round_key: str, source: str,
                    count: int) -> Draft:
     """A draft set for a round from the bank or the model; any model failure falls back to the bank."""
     rnd = find_round(content, round_key)
-    if rnd["kind"] == "live":
+    if rnd.kind is RoundKind.LIVE:
         raise Invalid("a live round has no question set",
                       errors=[{"loc": ["path", "key"], "msg": "live rounds have no questions"}])
     bank = specs.bank_items(session)
@@ -62,9 +63,9 @@ def generate_draft(session: Session, *, content: dict[str, Any], round_key: str,
     settings = get_settings()
     if not settings.ai_enabled:
         return bank_draft(bank, content=content, rnd=rnd, count=count, notice=AI_OFF)
-    examples = draw(bank, content=content, round_kind=rnd["kind"], count=3, seed="examples")
+    examples = draw(bank, content=content, round_kind=rnd.kind, count=3, seed="examples")
     try:
-        generated = generate_questions(settings, content=content, round_kind=rnd["kind"], count=count,
+        generated = generate_questions(settings, content=content, round_kind=rnd.kind, count=count,
                                        bank=bank, examples=examples)
     except GenerationFailed as exc:
         return bank_draft(bank, content=content, rnd=rnd, count=count,
@@ -77,12 +78,12 @@ def generate_draft(session: Session, *, content: dict[str, Any], round_key: str,
 
 
 def _topped_up(questions: list[dict[str, Any]], rejected: list[str], *, bank: list[dict[str, Any]],
-               content: dict[str, Any], rnd: dict[str, Any], count: int) -> Draft:
+               content: SpecContent, rnd: Round, count: int) -> Draft:
     if len(questions) >= count:
         return Draft(questions, "ai", None, rejected)
     missing = count - len(questions)
-    extra = draw(bank, content=content, round_kind=rnd["kind"], count=missing,
-                 seed=f"{content['slug']}:{rnd['key']}:draft")
+    extra = draw(bank, content=content, round_kind=rnd.kind, count=missing,
+                 seed=f"{content.slug}:{rnd.key}:draft")
     if not questions:
         return Draft(extra, "bank", "AI generation failed (no usable questions) — drew from the question bank",
                      rejected)
@@ -91,30 +92,29 @@ def _topped_up(questions: list[dict[str, Any]], rejected: list[str], *, bank: li
     return Draft(questions + extra, "ai", notice, rejected)
 
 
-def kept_weight(candidate: list[str], replaced: list[str], weights: dict[str, float]) -> float:
+def kept_weight(candidate: list[str], replaced: list[str], weights: Mapping[str, float]) -> float:
     """How much of the replaced question's competency weight a candidate question keeps."""
     return round(sum(weights.get(c, 0.0) for c in set(candidate) & set(replaced)), 6)
 
 
-def suggestions(bank: list[dict[str, Any]], *, content: dict[str, Any], round_key: str,
+def suggestions(bank: list[dict[str, Any]], *, content: SpecContent, round_key: str,
                 draft: list[dict[str, Any]], index: int, limit: int = 5) -> list[dict[str, Any]]:
     """Bank questions at (or next to) the spec's level that could replace draft[index], ranked by the
     competency weight of the replaced question they keep, then by level fit and a fresh topic."""
-    rnd = find_round(content, round_key)
-    kind = "behavioral" if rnd["kind"] == "behavioral" else "written"
+    kind = find_round(content, round_key).kind.question_kind.value
     replaced = draft[index]
-    weights = {c["id"]: c["weight"] for c in content["competencies"]}
+    weights = content.weights
     taken = {q["id"] for q in draft}
     topics = {q.get("topic") for i, q in enumerate(draft) if i != index and q.get("topic")}
-    at_level, adjacent = level_tiers(bank, kind=kind, level=content["level"])
+    at_level, adjacent = level_tiers(bank, kind=kind, level=content.level.value)
     rows = []
     for item in at_level + adjacent:
         if item["id"] in taken:
             continue
-        question = bank_question_for_spec(item, content["competencies"])
+        question = bank_question_for_spec(item, content.bank_tags)
         keeps = kept_weight(question["competencies"], replaced.get("competencies", []), weights)
         total = sum(weights[c] for c in question["competencies"])
-        at_level = content["level"] in item["levels"]
+        at_level = content.level in item["levels"]
         question["keeps"] = keeps
         question["why"] = _why(question, content, keeps, replaced)
         rows.append(((keeps, at_level, item.get("topic") not in topics, total), item["id"], question))
@@ -122,19 +122,19 @@ def suggestions(bank: list[dict[str, Any]], *, content: dict[str, Any], round_ke
     return [q for _, _, q in rows[:limit]]
 
 
-def _why(question: dict[str, Any], content: dict[str, Any], keeps: float, replaced: dict[str, Any]) -> str:
-    names = {c["id"]: c["name"] for c in content["competencies"]}
+def _why(question: dict[str, Any], content: SpecContent, keeps: float, replaced: dict[str, Any]) -> str:
+    names = {c.id: c.name for c in content.competencies}
     covered = ", ".join(names[c] for c in question["competencies"]) or "no weighted competency"
-    share = sum(c["weight"] for c in content["competencies"] if c["id"] in replaced.get("competencies", []))
+    share = sum(c.weight for c in content.competencies if c.id in replaced.get("competencies", []))
     return f"keeps {keeps:.2f} of {share:.2f} · covers {covered} · levels {', '.join(question['levels'])}"
 
 
 def custom_question(*, text: str, competencies: list[str], strong: list[str], weak: list[str], kind: str,
-                    content: dict[str, Any]) -> dict[str, Any]:
+                    content: SpecContent) -> dict[str, Any]:
     """A hand-written question (source "custom"); Invalid with field errors when incomplete."""
     errors = []
     text = text.strip()
-    ids = {c["id"] for c in content["competencies"]}
+    ids = set(content.competency_ids)
     if not text:
         errors.append({"loc": ["text"], "msg": "write the question"})
     elif len(text) > 4000:
@@ -147,24 +147,27 @@ def custom_question(*, text: str, competencies: list[str], strong: list[str], we
         raise Invalid("the custom question is incomplete", errors=errors)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
     return {"id": f"custom_{digest}", "text": text, "kind": kind, "competencies": competencies,
-            "levels": [content["level"]], "rubric": {"strong": strong, "weak": weak}, "source": "custom",
-            "why": f"written by hand · level {content['level']}"}
+            "levels": [content.level.value], "rubric": {"strong": strong, "weak": weak}, "source": "custom",
+            "why": f"written by hand · level {content.level.value}"}
 
 
-def with_round_questions(content: dict[str, Any], round_key: str, questions: list[Any]) -> dict[str, Any]:
-    """A copy of the content with one round's questions replaced."""
-    new = copy.deepcopy(content)
-    find_round(new, round_key)["questions"] = questions
-    return new
+def with_round_questions(content: SpecContent, sets: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """The content as raw spec data with some rounds' questions replaced (round key → questions,
+    bank ids or question mappings), for validation into a new version; NotFound for an unknown round."""
+    for key in sets:
+        find_round(content, key)
+    raw = content.to_dict()
+    for rnd in raw["rounds"]:
+        if rnd["key"] in sets:
+            rnd["questions"] = list(sets[rnd["key"]])
+    return raw
 
 
 def publish(session: Session, *, spec: JobSpec, sets: dict[str, list[Any]], actor: User | None,
             base_version: int | str | None, source: str = "editor") -> specs.SaveResult:
     """Publish question sets (round key → questions) as a new spec version; Invalid or Conflict otherwise."""
-    current = specs.get_version(session, spec).content
-    raw = copy.deepcopy(current)
-    for key, questions in sets.items():
-        raw = with_round_questions(raw, key, questions)
+    current = specs.content_of(specs.get_version(session, spec))
+    raw = with_round_questions(current, sets)
     try:
         content = specs.prepare(session, raw, current=current)
     except SpecProblems as exc:

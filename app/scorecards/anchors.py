@@ -5,11 +5,11 @@ level below, 1 far below or no relevant evidence)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from app.bank.loader import cached_bank
 from app.models import LEVELS
 from app.settings import get_settings
+from app.specs.content import Competency
 from app.specs.schema import effective_tags
 
 GENERIC = {
@@ -31,7 +31,7 @@ class Anchor:
     description: str
 
 
-def tag_anchors(competency: dict[str, Any]) -> dict[str, str] | None:
+def tag_anchors(competency: Competency) -> dict[str, str] | None:
     """The progression guide's anchors by level for the competency's first known bank tag."""
     try:
         tags = cached_bank(str(get_settings().question_bank_dir)).tags
@@ -56,16 +56,16 @@ def _label(value: int, level: str) -> str:
     return GENERIC[value]
 
 
-def _description(value: int, level: str, guide: dict[str, str] | None, competency: dict[str, Any]) -> str:
+def _description(value: int, level: str, guide: dict[str, str] | None, competency: Competency) -> str:
     if guide is None:
-        return competency.get("definition", "") if value == 3 else ""
+        return competency.definition if value == 3 else ""
     if value == 1:
         return "No relevant evidence, or clearly short of the level below."
     index = LEVELS.index(level) + OFFSETS[value]
     return guide.get(LEVELS[index], "") if 0 <= index < len(LEVELS) else ""
 
 
-def scale(competency: dict[str, Any], level: str) -> list[Anchor]:
+def scale(competency: Competency, level: str) -> list[Anchor]:
     """The 1–5 anchors of a competency for a spec at `level` (generic labels where the guide ends)."""
     guide = tag_anchors(competency)
     level = level if level in LEVELS else "senior"

@@ -3,6 +3,7 @@ competencies the round covers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.interviews.service import interview_content, round_questions
 from app.models import Answer, Interview, RoundAttempt, Scorecard
-from app.specs.schema import effective_tags
+from app.specs.content import Competency, Round, RoundKind, RoundQuestion, SpecContent
 
 
 @dataclass
@@ -19,37 +20,39 @@ class RoundView:
     """One scorecard's round: spec content, round definition, questions, answers, covered competencies."""
 
     interview: Interview
-    content: dict[str, Any]
-    round: dict[str, Any]
-    questions: list[dict[str, Any]]
+    content: SpecContent
+    round: Round
+    questions: Sequence[RoundQuestion]
     attempt: RoundAttempt | None
     answers: dict[str, Answer] = field(default_factory=dict)
-    covered: list[dict[str, Any]] = field(default_factory=list)
+    covered: list[Competency] = field(default_factory=list)
 
     @property
     def covered_ids(self) -> list[str]:
         """The ids of the covered competencies, in the spec's order."""
-        return [c["id"] for c in self.covered]
+        return [c.id for c in self.covered]
 
     @property
     def is_live(self) -> bool:
         """A conversation round: no candidate side, scored from the interviewer's notes."""
-        return self.round["kind"] == "live"
+        return self.round.kind is RoundKind.LIVE
 
 
-def covered_competencies(content: dict[str, Any], rnd: dict[str, Any],
-                         questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def covered_competencies(content: SpecContent, rnd: Round, questions: Sequence[RoundQuestion]) -> list[Competency]:
     """The competencies a round covers: those its questions are tagged with; all for a live round
     (and for a round whose questions are unknown, so that nothing goes unscored)."""
-    competencies = content["competencies"]
-    if rnd["kind"] == "live" or not questions:
-        return list(competencies)
-    ids: set[str] = set()
-    tags: set[str] = set()
-    for q in questions:
-        ids.update(q.get("competencies") or [])
-        tags.update(q.get("tags") or [])
-    return [c for c in competencies if c["id"] in ids or tags & set(effective_tags(c))]
+    if rnd.kind is RoundKind.LIVE or not questions:
+        return list(content.competencies)
+    ids = {cid for q in questions for cid in q.competencies}
+    return [c for c in content.competencies if c.id in ids]
+
+
+def _seen(question: dict[str, Any], published: dict[str, RoundQuestion]) -> RoundQuestion:
+    """A question as the candidate saw it, with the published fields (rubric, competencies) when known."""
+    found = published.get(question["id"])
+    if found is not None:
+        return found
+    return RoundQuestion(id=question["id"], text=question["text"], kind=question.get("kind", RoundKind.WRITTEN))
 
 
 def round_view(session: Session, card: Scorecard) -> RoundView:
@@ -57,14 +60,15 @@ def round_view(session: Session, card: Scorecard) -> RoundView:
     interview = session.get(Interview, card.interview_id)
     assert interview is not None
     content = interview_content(session, interview)
-    rnd = next(r for r in content["rounds"] if r["key"] == card.round_key)
+    rnd = content.round(card.round_key)
+    assert rnd is not None, f"round '{card.round_key}' is not in the interview's version"
     attempt = session.exec(select(RoundAttempt).where(RoundAttempt.interview_id == interview.id,
                                                       RoundAttempt.round_key == card.round_key)).first()
     published = round_questions(interview, content, card.round_key)
     # The attempt keeps the questions the candidate saw, without rubric or competencies (those are
     # never sent to candidates); the interviewer scores them with the published questions' fields.
-    by_id = {q["id"]: q for q in published}
-    questions = [by_id.get(q["id"], q) for q in attempt.questions] if attempt and attempt.questions else published
+    by_id = {q.id: q for q in published}
+    questions = [_seen(q, by_id) for q in attempt.questions] if attempt and attempt.questions else list(published)
     answers: dict[str, Answer] = {}
     if attempt is not None:
         answers = {a.question_id: a for a in session.exec(select(Answer).where(Answer.attempt_id == attempt.id))}

@@ -9,13 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
+from app import policy
 from app.deps import CurrentUser, SessionDep
-from app.errors import Invalid, NotFound
-from app.models import Candidate, Interview, Scorecard, User, utcnow
+from app.errors import Invalid
+from app.interviews.service import panel as interview_panel
+from app.models import Candidate, Scorecard, User, utcnow
 from app.scorecards import service
 from app.scorecards.anchors import scale
 from app.scorecards.rounds import RoundView, round_view, waiting_label, waiting_since
-from app.web import redirect, render
+from app.voice import views as voice_views
+from app.web import PostedForm, redirect, render
 
 router = APIRouter()
 RECOMMENDATIONS = [("strong_no", "Strong no"), ("no", "No"), ("yes", "Yes"), ("strong_yes", "Strong yes")]
@@ -29,8 +32,8 @@ def _my_rows(session: Session, user: User) -> list[dict[str, Any]]:
         view = round_view(session, card)
         candidate = session.get(Candidate, view.interview.candidate_id)
         since = waiting_since(card, view.attempt)
-        rows.append({"card": card, "candidate": candidate.name if candidate else "", "spec": view.content["title"],
-                     "round": view.round["name"], "since": since,
+        rows.append({"card": card, "candidate": candidate.name if candidate else "", "spec": view.content.title,
+                     "round": view.round.name, "since": since,
                      "waiting": waiting_label((now - since).total_seconds()),
                      "candidate_done": view.is_live or bool(view.attempt and view.attempt.submitted_at)})
     rows.sort(key=lambda r: (r["card"].status == "submitted", r["since"]))
@@ -56,14 +59,17 @@ def _page_context(session: Session, card: Scorecard, user: User, *, values: dict
                   errors: list[dict[str, Any]] | None = None, reason: str = "") -> dict[str, Any]:
     view = round_view(session, card)
     candidate = session.get(Candidate, view.interview.candidate_id)
-    others = [c for c in _visible(session, view.interview, user)
+    panel = interview_panel(session, view.interview)
+    others = [c for c in policy.visible_scorecards(user, panel)
               if c.id != card.id and c.interviewer_id != card.interviewer_id]
-    level = view.content["level"]
+    level = view.content.level.value
     return {
-        "card": card, "view": view, "candidate": candidate, "is_owner": card.interviewer_id == user.id,
+        "card": card, "view": view, "candidate": candidate, "is_owner": policy.can_edit_scorecard(user, card),
+        "show_answers": policy.can_see_answers(user, card.round_key, panel),
+        "spoken": voice_views.for_attempt(session, view.interview, view.attempt),  # recordings of a voice round
         "submitted": card.status == "submitted", "card_interviewer": _email(session, card.interviewer_id),
         "values": values or service.card_values(session, card),
-        "scales": {c["id"]: scale(c, level) for c in view.covered},
+        "scales": {c.id: scale(c, level) for c in view.covered},
         "others": [service.card_body(session, c) for c in others],
         "history": service.history(session, card), "errors": _error_map(errors or []),
         "recommendations": RECOMMENDATIONS, "must_have_choices": MUST_HAVE_CHOICES, "reason": reason,
@@ -73,13 +79,6 @@ def _page_context(session: Session, card: Scorecard, user: User, *, values: dict
 def _email(session: Session, user_id: str) -> str:
     person = session.get(User, user_id)
     return person.email if person else ""
-
-
-def _visible(session: Session, interview: Interview, user: User) -> list[Scorecard]:
-    try:
-        return service.visible_cards(session, interview, user)
-    except NotFound:
-        return []
 
 
 @router.get("/scorecards/{scorecard_id}")
@@ -103,7 +102,7 @@ def _form_changes(form: Any, view: RoundView) -> tuple[dict[str, Any], dict[str,
         note = form.get(f"note__{cid}")
         if isinstance(note, str):
             notes[cid] = note
-    must = {m["id"]: form.get(f"must__{m['id']}") for m in view.content.get("must_haves", [])}
+    must = {m.id: form.get(f"must__{m.id}") for m in view.content.must_haves}
     recommendation = form.get("recommendation") or None
     return ratings, notes, {k: v for k, v in must.items() if v}, recommendation
 
@@ -123,11 +122,11 @@ def _invalid(request: Request, session: Session, card: Scorecard, user: User, ex
 
 
 @router.post("/scorecards/{scorecard_id}")
-async def save_or_submit(scorecard_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def save_or_submit(scorecard_id: str, request: Request, session: SessionDep, user: CurrentUser,
+                   form: PostedForm) -> Response:
     """The form's Save draft and Submit buttons (a draft is saved even when submission is refused)."""
     card = service.own_scorecard(session, scorecard_id, user)
     service.ensure_draft(card)
-    form = await request.form()
     view = round_view(session, card)
     try:
         service.save_draft(session, card=card, changes=_changes_from_form(form, view))
@@ -140,10 +139,9 @@ async def save_or_submit(scorecard_id: str, request: Request, session: SessionDe
 
 
 @router.post("/scorecards/{scorecard_id}/amend")
-async def amend(scorecard_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def amend(scorecard_id: str, request: Request, session: SessionDep, user: CurrentUser, form: PostedForm) -> Response:
     """The Amend form: the changed values and a reason, recorded in the audit log."""
     card = service.own_scorecard(session, scorecard_id, user)
-    form = await request.form()
     view = round_view(session, card)
     reason = str(form.get("reason") or "")
     try:

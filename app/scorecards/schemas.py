@@ -41,3 +41,18 @@ class ScorecardOut(BaseModel):
     recommendation: Optional[str]
     submitted_at: Optional[str]
     updated_at: str
+
+
+class FieldChangeOut(BaseModel):
+    """One changed value of an amendment: `ratings.<cid>`, `notes.<cid>`, `must_haves.<mid>` or
+    `recommendation`."""
+
+    field: str
+    old: Optional[int | str] = None
+    new: Optional[int | str] = None
+
+
+class ScorecardAmendedOut(ScorecardOut):
+    """The amended scorecard and what changed (also kept in the audit log)."""
+
+    changes: list[FieldChangeOut]

@@ -6,21 +6,21 @@ submission refuses, so submitted scorecards only ever hold 1–5 or NULL."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import audit, policy
+from app.changes import ChangeKind
+from app.changes import record as record_change
 from app.errors import Conflict, Invalid, NotFound
-from app.interviews.service import interview_content, refresh_completion
+from app.interviews.service import ensure_can_view, panel, refresh_completion
 from app.models import MUST_HAVE_STATUSES, AuditEvent, Interview, MustHaveCheck, Rating, Scorecard, User, utcnow
 from app.scorecards.rounds import RoundView, round_view
 
 UNRATED = 0  # a draft note's row before a rating is chosen
-MANAGERS = ("admin", "hiring_manager")
 
 
 @dataclass
@@ -68,45 +68,22 @@ def card_body(session: Session, card: Scorecard) -> dict[str, Any]:
 def own_scorecard(session: Session, scorecard_id: str, user: User) -> Scorecard:
     """The caller's own scorecard; anyone else's is NotFound, so ids do not leak."""
     card = session.get(Scorecard, scorecard_id)
-    if card is None or card.interviewer_id != user.id:
+    if card is None or not policy.can_edit_scorecard(user, card):
         raise NotFound(f"no scorecard '{scorecard_id}'")
     return card
 
 
-def interview_cards(session: Session, interview_id: str) -> list[Scorecard]:
-    """Every scorecard of an interview, by round then creation."""
-    return list(session.exec(select(Scorecard).where(Scorecard.interview_id == interview_id)
-                             .order_by(Scorecard.round_key, Scorecard.created_at, Scorecard.id)).all())
-
-
 def visible_cards(session: Session, interview: Interview, user: User) -> list[Scorecard]:
-    """The scorecards of an interview the caller may see (blind until submitted); NotFound for
-    callers who are neither assigned to the interview nor managers."""
-    cards = interview_cards(session, interview.id)
-    own = [c for c in cards if c.interviewer_id == user.id]
-    if not own and user.role not in MANAGERS:
-        raise NotFound(f"no interview '{interview.id}'")
-    all_in = all(c.status == "submitted" for c in cards)
-    if interview_content(session, interview).get("blind_until_all_submitted") and not all_in:
-        return own
-    if own and not all(c.status == "submitted" for c in own):
-        return own
-    return own + [c for c in cards if c.interviewer_id != user.id and c.status == "submitted"]
+    """The scorecards of an interview the caller may see (app/policy.py: the blind rule); NotFound
+    for callers who may not see the interview."""
+    return policy.visible_scorecards(user, ensure_can_view(session, interview, user))
 
 
 def readable_card(session: Session, scorecard_id: str, user: User) -> Scorecard:
-    """A scorecard the caller may read: their own, or one visible to them; NotFound otherwise."""
+    """A scorecard the caller may read: their own, or one the blind rule opens; NotFound otherwise."""
     card = session.get(Scorecard, scorecard_id)
-    if card is None:
-        raise NotFound(f"no scorecard '{scorecard_id}'")
-    if card.interviewer_id == user.id:
-        return card
-    interview = session.get(Interview, card.interview_id)
-    try:
-        visible = visible_cards(session, interview, user) if interview else []
-    except NotFound:
-        visible = []
-    if card not in visible:
+    interview = session.get(Interview, card.interview_id) if card is not None else None
+    if card is None or interview is None or not policy.can_see_scorecard(user, card, panel(session, interview)):
         raise NotFound(f"no scorecard '{scorecard_id}'")
     return card
 
@@ -124,7 +101,7 @@ def validate_changes(view: RoundView, *, ratings: dict[str, Any], notes: dict[st
                      must_haves: dict[str, str], recommendation: str | None = None,
                      set_recommendation: bool = False) -> Changes:
     """Check keys and values against the round (unknown or uncovered competencies, values 1–5)."""
-    known = {c["id"] for c in view.content["competencies"]}
+    known = set(view.content.competency_ids)
     covered = set(view.covered_ids)
     errors = []
     for section, keys in (("ratings", ratings), ("notes", notes)):
@@ -136,7 +113,7 @@ def validate_changes(view: RoundView, *, ratings: dict[str, Any], notes: dict[st
     for cid, value in ratings.items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5):
             errors.append({"loc": ["body", "ratings", cid], "msg": "a rating is 1–5, or null for no evidence"})
-    must_ids = {m["id"] for m in view.content.get("must_haves", [])}
+    must_ids = {m.id for m in view.content.must_haves}
     for mid, status in must_haves.items():
         if mid not in must_ids:
             errors.append({"loc": ["body", "must_haves", mid], "msg": f"unknown must-have '{mid}'"})
@@ -152,9 +129,9 @@ def submission_errors(view: RoundView, values: dict[str, Any]) -> list[dict[str,
     """What stops a card from being submitted: unrated covered competencies, 1s and 5s without a note."""
     errors = []
     for c in view.covered:
-        cid = c["id"]
+        cid = c.id
         if cid not in values["ratings"]:
-            errors.append({"loc": ["ratings", cid], "msg": f"rate {c['name']} or mark it no evidence"})
+            errors.append({"loc": ["ratings", cid], "msg": f"rate {c.name} or mark it no evidence"})
         elif values["ratings"][cid] in (1, 5) and not values["notes"].get(cid, "").strip():
             errors.append({"loc": ["notes", cid], "msg": f"a rating of {values['ratings'][cid]} needs an evidence note"})
     return errors
@@ -209,7 +186,7 @@ def submit(session: Session, *, card: Scorecard, actor: User, view: RoundView | 
     values = card_values(session, card)
     if errors := submission_errors(view, values):
         raise Invalid("the scorecard is not complete", errors=errors)
-    missing = {m["id"]: "not_assessed" for m in view.content.get("must_haves", []) if m["id"] not in values["must_haves"]}
+    missing = {m.id: "not_assessed" for m in view.content.must_haves if m.id not in values["must_haves"]}
     if missing:
         _apply(session, card, Changes(must_haves=missing))
     for row in _ratings(session, card).values():
@@ -222,7 +199,7 @@ def submit(session: Session, *, card: Scorecard, actor: User, view: RoundView | 
     audit.record(session, actor=actor, action="scorecard.submit", object_type="scorecard", object_id=card.id,
                  changes=[{"field": "status", "old": "draft", "new": "submitted"}], reason=None,
                  interview_id=card.interview_id, round=card.round_key, values=final)
-    _after_change(session, view.interview, "scorecard_submitted")
+    _after_change(session, view.interview, ChangeKind.SCORECARD_SUBMITTED, card)
     return card
 
 
@@ -256,7 +233,7 @@ def amend(session: Session, *, card: Scorecard, actor: User, changes: Changes, r
     _apply(session, card, changes)
     audit.record(session, actor=actor, action="scorecard.amend", object_type="scorecard", object_id=card.id,
                  changes=diff, reason=reason.strip(), interview_id=card.interview_id, round=card.round_key)
-    _after_change(session, view.interview, "scorecard_amended")
+    _after_change(session, view.interview, ChangeKind.SCORECARD_AMENDED, card)
     return diff
 
 
@@ -268,17 +245,7 @@ def _merged(before: dict[str, Any], changes: Changes) -> dict[str, Any]:
             "recommendation": changes.recommendation if changes.set_recommendation else before["recommendation"]}
 
 
-def _after_change(session: Session, interview: Interview, kind: str) -> None:
+def _after_change(session: Session, interview: Interview, kind: ChangeKind, card: Scorecard) -> None:
+    record_change(session, kind, spec_id=interview.spec_id, interview_id=interview.id, round_key=card.round_key,
+                  scorecard_id=card.id)
     refresh_completion(session, interview)
-    publish_dashboard_event(session, interview.spec_id, kind)
-
-
-def publish_dashboard_event(session: Session, spec_id: str, kind: str) -> None:
-    """Tell live dashboards a scorecard moved, when the events module is installed."""
-    try:
-        events = importlib.import_module("app.events")
-    except ModuleNotFoundError:
-        return
-    publish = getattr(events, "publish", None)
-    if publish is not None:
-        publish(session, spec_id, kind)

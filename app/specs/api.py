@@ -3,7 +3,6 @@ versions and YAML export. Every write makes a new version; a stale `base_version
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Annotated, Any
 
@@ -16,41 +15,44 @@ from app.errors import Conflict, Invalid
 from app.models import JobSpec, JobSpecVersion
 from app.specs import service
 from app.specs.access import ensure_can_read, readable_specs
+from app.schemas import errors
+from app.specs.content import SpecContent
 from app.specs.schema import SpecProblems
-from app.specs.schemas import (SPEC_BODY_DOC, WRITE_ERRORS, ErrorOut, SpecSummaryOut, SpecVersionOut,
-                               VersionInfoOut, WeightsPatch)
+from app.specs.schemas import (CREATE_ERRORS, READ_ERRORS, SPEC_BODY_DOC, WRITE_ERRORS, SpecSummaryOut,
+                               SpecVersionOut, VersionInfoOut, WeightsPatch)
 from app.yamlio import Document, YamlProblems
 
 router = APIRouter(prefix="/api/v1/job-specs", tags=["job specs"])
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
-READ_ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "no such job spec or version"}}
+VERSION_ERRORS = errors(401, (404, "no such job spec or version, or not one the caller may read"),
+                        (422, "the version is not a number"))
 
 
 def version_body(spec: JobSpec, version: JobSpecVersion) -> dict[str, Any]:
     """A version as the API shows it: its content plus id, version label and number."""
-    content = version.content
+    content = service.content_of(version)
     return {
         "id": spec.id,
         "slug": spec.slug,
-        "title": content["title"],
-        "level": content["level"],
-        "description": content["description"],
+        "title": content.title,
+        "level": content.level.value,
+        "description": content.description,
         "version": version.label,
         "version_number": version.number,
         "current": version.number == spec.current_version,
         "source": version.source,
         "created_at": version.created_at.isoformat(),
-        "blind_until_all_submitted": content.get("blind_until_all_submitted", False),
-        "competencies": content["competencies"],
-        "must_haves": content["must_haves"],
-        "rounds": content["rounds"],
+        "blind_until_all_submitted": content.blind_until_all_submitted,
+        "competencies": [c.to_dict() for c in content.competencies],
+        "must_haves": [m.to_dict() for m in content.must_haves],
+        "rounds": [r.to_dict() for r in content.rounds],
     }
 
 
 def summary(spec: JobSpec, version: JobSpecVersion) -> dict[str, Any]:
     """One line of the spec list."""
     return {"slug": spec.slug, "title": version.title, "level": version.level, "version": version.label,
-            "version_number": version.number, "competencies": len(version.content["competencies"]),
+            "version_number": version.number, "competencies": len(service.content_of(version).competencies),
             "updated_at": spec.updated_at.isoformat()}
 
 
@@ -86,7 +88,7 @@ def problems_as_errors(exc: SpecProblems, doc: Document | None) -> list[dict[str
             for (loc, msg), p in zip(exc.errors, placed)]
 
 
-def prepared(session: SessionDep, data: Any, doc: Document | None, *, current: dict[str, Any] | None) -> dict[str, Any]:
+def prepared(session: SessionDep, data: Any, doc: Document | None, *, current: SpecContent | None) -> SpecContent:
     """Validated content with published sets filled in, or Invalid (422) with every problem."""
     try:
         return service.prepare(session, data, current=current)
@@ -103,24 +105,24 @@ def ensure_base_current(session: SessionDep, spec: JobSpec, base_version: int | 
                        current_version=current.label, current_url=f"/specs/{spec.slug}")
 
 
-@router.get("", response_model=list[SpecSummaryOut])
+@router.get("", response_model=list[SpecSummaryOut], responses=errors(401))
 def list_specs(session: SessionDep, user: Staff) -> list[dict[str, Any]]:
     """Every job spec the caller may read, with its current version."""
     return [summary(spec, service.get_version(session, spec)) for spec in readable_specs(session, user)]
 
 
 @router.post("", status_code=201, response_model=SpecVersionOut, openapi_extra=SPEC_BODY_DOC,
-             responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "a job spec with this slug exists"}})
+             responses=CREATE_ERRORS)
 def create_spec(user: Manager, body: SpecBody, session: SessionDep) -> dict[str, Any]:
     """Create a job spec from JSON or YAML content; its first version is v1."""
     # `user` comes first: dependencies run in order, so the caller is checked before the body is parsed.
     data, doc = body
     content = prepared(session, data, doc, current=None)
-    if service.current_content(session, content["slug"]) is not None:
-        raise Conflict(f"a job spec with slug '{content['slug']}' already exists; PUT it to change it",
-                       current_url=f"/api/v1/job-specs/{content['slug']}")
+    if service.current_content(session, content.slug) is not None:
+        raise Conflict(f"a job spec with slug '{content.slug}' already exists; PUT it to change it",
+                       current_url=f"/api/v1/job-specs/{content.slug}")
     result = service.save_content(session, content=content, source="api", actor=user)
-    return version_body(service.get_spec(session, content["slug"]), result.version)
+    return version_body(service.get_spec(session, content.slug), result.version)
 
 
 @router.get("/{slug}", response_model=SpecVersionOut, responses=READ_ERRORS)
@@ -146,13 +148,13 @@ def replace_spec(slug: str, user: Manager, body: SpecBody, session: SessionDep,
                           errors=[{"loc": ["body", "slug"], "msg": f"slug must be '{slug}' (the path's)"}])
     ensure_base_current(session, spec, base_version)
     current = service.get_version(session, spec)
-    content = prepared(session, data, doc, current=current.content)
+    content = prepared(session, data, doc, current=service.content_of(current))
     result = service.save_content(session, content=content, source="api", actor=user, base_version=base_version)
     return version_body(spec, result.version)
 
 
-def _weight_errors(exc: SpecProblems, content: dict[str, Any]) -> list[dict[str, Any]]:
-    ids = [c["id"] for c in content["competencies"]]
+def _weight_errors(exc: SpecProblems, content: SpecContent) -> list[dict[str, Any]]:
+    ids = content.competency_ids
     errors = []
     for loc, msg in exc.errors:
         if loc[:1] == ("competencies",) and len(loc) >= 2 and isinstance(loc[1], int):
@@ -169,19 +171,18 @@ def patch_weights(slug: str, patch: WeightsPatch, session: SessionDep, user: Man
     """Change some competency weights; the weights must still sum to 1.00. Makes a new version."""
     spec = service.get_spec(session, slug)
     ensure_base_current(session, spec, patch.base_version)
-    current = service.get_version(session, spec)
-    content = copy.deepcopy(current.content)
-    known = {c["id"] for c in content["competencies"]}
-    unknown = [cid for cid in patch.weights if cid not in known]
+    current = service.content_of(service.get_version(session, spec))
+    unknown = [cid for cid in patch.weights if cid not in current.weights]
     if unknown:
         raise Invalid("unknown competency ids", errors=[
             {"loc": ["body", "weights", cid], "msg": f"unknown competency id '{cid}'"} for cid in unknown])
-    for comp in content["competencies"]:
+    raw = current.to_dict()  # a new dict to validate: the shared content itself never changes
+    for comp in raw["competencies"]:
         comp["weight"] = patch.weights.get(comp["id"], comp["weight"])
     try:
-        content = service.prepare(session, content, current=current.content)
+        content = service.prepare(session, raw, current=current)
     except SpecProblems as exc:
-        raise Invalid("the weights are not valid", errors=_weight_errors(exc, content)) from None
+        raise Invalid("the weights are not valid", errors=_weight_errors(exc, current)) from None
     result = service.save_content(session, content=content, source="api", actor=user,
                                   base_version=patch.base_version)
     return version_body(spec, result.version)
@@ -197,7 +198,7 @@ def list_versions(slug: str, session: SessionDep, user: Staff) -> list[dict[str,
             for v in service.list_versions(session, spec)]
 
 
-@router.get("/{slug}/versions/{number}", response_model=SpecVersionOut, responses=READ_ERRORS)
+@router.get("/{slug}/versions/{number}", response_model=SpecVersionOut, responses=VERSION_ERRORS)
 def get_version(slug: str, number: int, session: SessionDep, user: Staff) -> dict[str, Any]:
     """One version, old ones included."""
     spec = service.get_spec(session, slug)
@@ -208,13 +209,13 @@ def get_version(slug: str, number: int, session: SessionDep, user: Staff) -> dic
 def export_response(spec: JobSpec, version: JobSpecVersion) -> Response:
     """A version's content as a YAML download that loads back to the same content."""
     filename = f"{spec.slug}-v{version.number}.yaml"
-    return Response(yamlio.dump(version.content), media_type="application/yaml",
+    return Response(yamlio.dump(service.content_of(version).to_dict()), media_type="application/yaml",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/{slug}/export.yaml", response_class=Response, responses={
     200: {"content": {"application/yaml": {"schema": {"type": "string"}}},
-          "description": "the version as YAML that loads back to the same content"}, **READ_ERRORS})
+          "description": "the version as YAML that loads back to the same content"}, **VERSION_ERRORS})
 def export_yaml(slug: str, session: SessionDep, user: Staff,
                 version: Annotated[int | None, Query(description="a version number; default the current one")] = None,
                 ) -> Response:

@@ -3,11 +3,16 @@ competencies and must-haves added or removed, text changed word by word, rounds 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
-import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from app.specs.content import RoundQuestion, SpecContent
+
+Item = TypeVar("Item")
 
 Segment = tuple[str, str]  # (equal | insert | delete, text)
 
@@ -64,55 +69,55 @@ def _text_change(area: str, item: str, name: str, old: Any, new: Any) -> list[Ch
     return [Change(area, item, "changed", name, old or "—", new or "—")]
 
 
-def _by_key(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
-    return {item[key]: item for item in items}
+def _by_key(items: Iterable[Item], key: str) -> dict[str, Item]:
+    return {getattr(item, key): item for item in items}
 
 
-def _header(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def _header(old: SpecContent, new: SpecContent) -> list[Change]:
     changes: list[Change] = []
     for name in ("title", "level", "description"):
-        changes += _text_change("spec", "Job spec", name, old.get(name), new.get(name))
+        changes += _text_change("spec", "Job spec", name, getattr(old, name), getattr(new, name))
     return changes
 
 
-def _competencies(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    before, after = _by_key(old["competencies"], "id"), _by_key(new["competencies"], "id")
+def _competencies(old: SpecContent, new: SpecContent) -> list[Change]:
+    before, after = _by_key(old.competencies, "id"), _by_key(new.competencies, "id")
     changes: list[Change] = []
     for cid, comp in after.items():
-        label = f"{comp['name']} ({cid})"
+        label = f"{comp.name} ({cid})"
         if cid not in before:
-            changes.append(Change("competencies", label, "added", "weight", "", format_weight(comp["weight"])))
+            changes.append(Change("competencies", label, "added", "weight", "", format_weight(comp.weight)))
             continue
         prev = before[cid]
-        if prev["weight"] != comp["weight"]:
+        if prev.weight != comp.weight:
             changes.append(Change("competencies", label, "changed", "weight",
-                                  format_weight(prev["weight"]), format_weight(comp["weight"])))
-        changes += _text_change("competencies", label, "name", prev["name"], comp["name"])
-        changes += _text_change("competencies", label, "definition", prev["definition"], comp["definition"])
+                                  format_weight(prev.weight), format_weight(comp.weight)))
+        changes += _text_change("competencies", label, "name", prev.name, comp.name)
+        changes += _text_change("competencies", label, "definition", prev.definition, comp.definition)
     for cid, comp in before.items():
         if cid not in after:
-            changes.append(Change("competencies", f"{comp['name']} ({cid})", "removed", "weight",
-                                  format_weight(comp["weight"]), ""))
+            changes.append(Change("competencies", f"{comp.name} ({cid})", "removed", "weight",
+                                  format_weight(comp.weight), ""))
     if [c for c in before if c in after] != [c for c in after if c in before]:
         changes.append(Change("competencies", "Order", "moved", "order", ", ".join(before), ", ".join(after)))
     return changes
 
 
-def _must_haves(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    before, after = _by_key(old.get("must_haves", []), "id"), _by_key(new.get("must_haves", []), "id")
+def _must_haves(old: SpecContent, new: SpecContent) -> list[Change]:
+    before, after = _by_key(old.must_haves, "id"), _by_key(new.must_haves, "id")
     changes: list[Change] = []
     for mid, item in after.items():
         if mid not in before:
-            changes.append(Change("must_haves", mid, "added", "text", "", item["text"]))
+            changes.append(Change("must_haves", mid, "added", "text", "", item.text))
             continue
         prev = before[mid]
-        changes += _text_change("must_haves", mid, "text", prev["text"], item["text"])
-        if prev.get("required", True) != item.get("required", True):
+        changes += _text_change("must_haves", mid, "text", prev.text, item.text)
+        if prev.required != item.required:
             changes.append(Change("must_haves", mid, "changed", "required",
-                                  _yes_no(prev.get("required", True)), _yes_no(item.get("required", True))))
+                                  _yes_no(prev.required), _yes_no(item.required)))
     for mid, item in before.items():
         if mid not in after:
-            changes.append(Change("must_haves", mid, "removed", "text", item["text"], ""))
+            changes.append(Change("must_haves", mid, "removed", "text", item.text, ""))
     return changes
 
 
@@ -120,40 +125,40 @@ def _yes_no(value: bool) -> str:
     return "required" if value else "optional"
 
 
-ROUND_FIELDS = ("name", "kind", "duration_minutes", "question_count", "rotate_questions")
+ROUND_FIELDS = ("name", "kind", "mode", "duration_minutes", "question_count", "rotate_questions")
 
 
-def _rounds(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    before, after = _by_key(old["rounds"], "key"), _by_key(new["rounds"], "key")
+def _rounds(old: SpecContent, new: SpecContent) -> list[Change]:
+    before, after = _by_key(old.rounds, "key"), _by_key(new.rounds, "key")
     changes: list[Change] = []
     for key, rnd in after.items():
         if key not in before:
-            changes.append(Change("rounds", key, "added", "name", "", rnd["name"]))
+            changes.append(Change("rounds", key, "added", "name", "", rnd.name))
             continue
         prev = before[key]
         for name in ROUND_FIELDS:
-            if prev.get(name) != rnd.get(name):
-                old_value, new_value = str(prev.get(name, "—")), str(rnd.get(name, "—"))
-                changes.append(Change("rounds", key, "changed", name, old_value, new_value))
-        changes += _questions(key, prev.get("questions") or [], rnd.get("questions") or [])
+            old_value, new_value = getattr(prev, name), getattr(rnd, name)
+            if old_value != new_value:
+                changes.append(Change("rounds", key, "changed", name, str(old_value), str(new_value)))
+        changes += _questions(key, prev.questions, rnd.questions)
     for key, rnd in before.items():
         if key not in after:
-            changes.append(Change("rounds", key, "removed", "name", rnd["name"], ""))
+            changes.append(Change("rounds", key, "removed", "name", rnd.name, ""))
     return changes
 
 
-def _questions(key: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
+def _questions(key: str, old: Iterable[RoundQuestion], new: Iterable[RoundQuestion]) -> list[Change]:
     before, after = _by_key(old, "id"), _by_key(new, "id")
-    changes = [Change("rounds", key, "added", f"question {qid}", "", q["text"]) for qid, q in after.items()
+    changes = [Change("rounds", key, "added", f"question {qid}", "", q.text) for qid, q in after.items()
                if qid not in before]
-    changes += [Change("rounds", key, "removed", f"question {qid}", q["text"], "") for qid, q in before.items()
+    changes += [Change("rounds", key, "removed", f"question {qid}", q.text, "") for qid, q in before.items()
                 if qid not in after]
     for qid, q in after.items():
         if qid in before:
-            changes += _text_change("rounds", key, f"question {qid}", before[qid]["text"], q["text"])
+            changes += _text_change("rounds", key, f"question {qid}", before[qid].text, q.text)
     return changes
 
 
-def diff_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def diff_contents(old: SpecContent, new: SpecContent) -> list[Change]:
     """Every change from `old` to `new` content, grouped by area in page order."""
     return _header(old, new) + _competencies(old, new) + _must_haves(old, new) + _rounds(old, new)

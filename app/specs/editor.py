@@ -9,16 +9,16 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from app.specs.content import Competency, Level, Round, RoundKind, SpecContent
 from app.specs.diff import format_weight
 from app.specs.schema import WEIGHT_TOLERANCE, Loc
 
-BLANK_CONTENT: dict[str, Any] = {
-    "slug": "", "title": "", "level": "senior", "description": "",
-    "competencies": [{"id": "", "name": "", "weight": 1, "definition": ""}],
-    "must_haves": [],
-    "rounds": [{"key": "round_01", "name": "Round 01 — Written", "kind": "written", "duration_minutes": 45,
-                "question_count": 3}],
-}
+BLANK_CONTENT = SpecContent(
+    slug="", title="", level=Level.SENIOR, description="",
+    competencies=(Competency(id="", name="", weight=1, definition=""),),
+    rounds=(Round(key="round_01", name="Round 01 — Written", kind=RoundKind.WRITTEN, duration_minutes=45,
+                  question_count=3, published=False),),
+)
 NOT_CONTENT = {"must_have_row", "competency_tags", "round_kind"}  # set on blank rows too
 SECTION_LABELS = {"competencies": "Competency", "must_haves": "Must-have", "rounds": "Round"}
 
@@ -35,14 +35,15 @@ class EditorErrors:
         return bool(self.summary)
 
 
-def draft_from_content(content: dict[str, Any]) -> dict[str, Any]:
-    """Editor rows for a version's content (must-have rows get stable row tokens)."""
+def draft_from_content(content: SpecContent) -> dict[str, Any]:
+    """Editor rows for a version's content (must-have rows get stable row tokens): plain dicts,
+    so that the form can hold what a person types."""
     return {
-        "slug": content["slug"], "title": content["title"], "level": content["level"],
-        "description": content["description"],
-        "competencies": [{**c, "tags": ", ".join(c.get("tags") or [])} for c in content["competencies"]],
-        "must_haves": [{**m, "row": f"m{i}"} for i, m in enumerate(content.get("must_haves", []))],
-        "rounds": [dict(r) for r in content["rounds"]],
+        "slug": content.slug, "title": content.title, "level": content.level.value,
+        "description": content.description,
+        "competencies": [{**c.to_dict(), "tags": ", ".join(c.tags or ())} for c in content.competencies],
+        "must_haves": [{**m.to_dict(), "row": f"m{i}"} for i, m in enumerate(content.must_haves)],
+        "rounds": [r.to_dict() for r in content.rounds],
     }
 
 
@@ -86,13 +87,12 @@ def _number(text: Any, kind: type) -> Any:
         return text
 
 
-def raw_spec(draft: dict[str, Any], *, base: dict[str, Any] | None) -> dict[str, Any]:
+def raw_spec(draft: dict[str, Any], *, base: SpecContent | None) -> dict[str, Any]:
     """Spec data for validation: the draft's fields, plus what the editor does not show kept from `base`."""
-    base = base or {}
-    base_rounds = {r["key"]: r for r in base.get("rounds", [])}
+    base_rounds = {r.key: r for r in base.rounds} if base else {}
     data: dict[str, Any] = {key: draft[key] for key in ("slug", "title", "level", "description")}
-    if "blind_until_all_submitted" in base:
-        data["blind_until_all_submitted"] = base["blind_until_all_submitted"]
+    if base is not None:
+        data["blind_until_all_submitted"] = base.blind_until_all_submitted
     data["competencies"] = [_competency(c) for c in draft["competencies"]]
     data["must_haves"] = [{"id": m["id"], "text": m["text"], "required": m["required"]} for m in draft["must_haves"]]
     data["rounds"] = []
@@ -100,8 +100,11 @@ def raw_spec(draft: dict[str, Any], *, base: dict[str, Any] | None) -> dict[str,
         row = {"key": rnd["key"], "name": rnd["name"], "kind": rnd["kind"],
                "duration_minutes": _number(rnd["duration_minutes"], float),
                "question_count": _number(rnd["question_count"], int)}
-        if base_rounds.get(rnd["key"], {}).get("rotate_questions"):
+        kept = base_rounds.get(rnd["key"])
+        if kept is not None and kept.rotate_questions:
             row["rotate_questions"] = True
+        if kept is not None and kept.mode != "text" and row["kind"] == kept.kind:
+            row["mode"] = kept.mode
         data["rounds"].append(row)
     return data
 

@@ -11,26 +11,19 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
+from app import policy
 from app.deps import Manager, SessionDep, Staff
 from app.errors import Conflict
 from app.models import Interview, JobSpec, JobSpecVersion, User
 from app.specs import editor, service
-from app.specs.access import MANAGERS, ensure_can_read, readable_specs
+from app.specs.access import ensure_can_read, readable_specs
 from app.specs.api import export_response
 from app.specs.diff import diff_contents
 from app.specs.schema import SpecProblems
-from app.web import redirect, render
+from app.web import PostedForm, redirect, render
 from app.yamlio import MAX_BYTES, YamlProblems, parse
 
 router = APIRouter()
-
-
-async def form_data(request: Request) -> FormData:
-    """The posted form with repeated fields kept in order (editor rows)."""
-    return await request.form()
-
-
-EditorForm = Annotated[FormData, Depends(form_data)]
 
 
 def interview_counts(session: Session) -> dict[str, int]:
@@ -40,8 +33,9 @@ def interview_counts(session: Session) -> dict[str, int]:
 
 
 def _list_context(session: Session, user: User) -> dict[str, Any]:
-    rows = [(spec, service.get_version(session, spec)) for spec in readable_specs(session, user)]
-    return {"rows": rows, "interviews": interview_counts(session), "can_edit": user.role in MANAGERS}
+    versions = [(spec, service.get_version(session, spec)) for spec in readable_specs(session, user)]
+    rows = [(spec, version, service.content_of(version)) for spec, version in versions]
+    return {"rows": rows, "interviews": interview_counts(session), "can_edit": policy.can_edit_spec(user)}
 
 
 @router.get("/specs")
@@ -67,7 +61,7 @@ def upload_spec(request: Request, session: SessionDep, user: Manager,
     else:
         result = service.save_content(session, content=content, source="yaml", actor=user)
         outcome = "saved" if result.created else "unchanged"
-        return redirect(request, f"/specs/{content['slug']}?{outcome}={result.version.label}")
+        return redirect(request, f"/specs/{content.slug}?{outcome}={result.version.label}")
     context = {**_list_context(session, user), "upload_problems": problems, "upload_name": name}
     return render(request, "specs/list.html", context, block="upload", status_code=422)
 
@@ -90,7 +84,7 @@ def new_spec_form(request: Request, user: Manager) -> Response:
 
 
 @router.post("/specs/new")
-def create_spec(request: Request, session: SessionDep, user: Manager, form: EditorForm) -> Response:
+def create_spec(request: Request, session: SessionDep, user: Manager, form: PostedForm) -> Response:
     """Create a job spec from the editor; its first version is v1."""
     draft = editor.draft_from_form(form)
     try:
@@ -98,11 +92,11 @@ def create_spec(request: Request, session: SessionDep, user: Manager, form: Edit
     except SpecProblems as exc:
         return _editor_page(request, spec=None, draft=draft, base=None, errors=editor.place_errors(exc.errors),
                             status_code=422)
-    if service.current_content(session, content["slug"]) is not None:
-        errors = editor.place_errors([(("slug",), f"a job spec with slug '{content['slug']}' already exists")])
+    if service.current_content(session, content.slug) is not None:
+        errors = editor.place_errors([(("slug",), f"a job spec with slug '{content.slug}' already exists")])
         return _editor_page(request, spec=None, draft=draft, base=None, errors=errors, status_code=422)
     result = service.save_content(session, content=content, source="editor", actor=user)
-    return redirect(request, f"/specs/{content['slug']}?saved={result.version.label}")
+    return redirect(request, f"/specs/{content.slug}?saved={result.version.label}")
 
 
 def live_dashboard(session: Session, spec: JobSpec) -> Any:
@@ -121,9 +115,10 @@ def spec_page(slug: str, request: Request, session: SessionDep, user: Staff, ver
     spec = service.get_spec(session, slug)
     ensure_can_read(session, user, spec)
     shown = service.get_version(session, spec, version)
-    can_edit = user.role in MANAGERS
-    context = {"spec": spec, "version": shown, "content": shown.content, "can_edit": can_edit,
-               "live": live_dashboard(session, spec) if can_edit else None, "saved": saved, "unchanged": unchanged}
+    live = live_dashboard(session, spec) if policy.can_see_dashboard(user) else None
+    context = {"spec": spec, "version": shown, "content": service.content_of(shown),
+               "can_edit": policy.can_edit_spec(user),
+               "live": live, "saved": saved, "unchanged": unchanged}
     return render(request, "specs/page.html", context)
 
 
@@ -132,11 +127,11 @@ def edit_form(slug: str, request: Request, session: SessionDep, user: Manager) -
     """The editor, loaded from the current version."""
     spec = service.get_spec(session, slug)
     base = service.get_version(session, spec)
-    return _editor_page(request, spec=spec, draft=editor.draft_from_content(base.content), base=base)
+    return _editor_page(request, spec=spec, draft=editor.draft_from_content(service.content_of(base)), base=base)
 
 
 @router.post("/specs/{slug}/edit")
-def save_edit(slug: str, request: Request, session: SessionDep, user: Manager, form: EditorForm) -> Response:
+def save_edit(slug: str, request: Request, session: SessionDep, user: Manager, form: PostedForm) -> Response:
     """Save the editor as a new version, refusing a save based on a version that is no longer current."""
     spec = service.get_spec(session, slug)
     base_number = service.parse_base_version(str(form.get("base_version", "")) or None) or spec.current_version
@@ -146,7 +141,8 @@ def save_edit(slug: str, request: Request, session: SessionDep, user: Manager, f
         return _editor_page(request, spec=spec, draft=draft, base=base, conflict=service.get_version(session, spec),
                             status_code=409)
     try:
-        content = service.prepare(session, editor.raw_spec(draft, base=base.content), current=base.content)
+        base_content = service.content_of(base)
+        content = service.prepare(session, editor.raw_spec(draft, base=base_content), current=base_content)
     except SpecProblems as exc:
         return _editor_page(request, spec=spec, draft=draft, base=base, errors=editor.place_errors(exc.errors),
                             status_code=422)
@@ -176,9 +172,9 @@ def versions_page(slug: str, request: Request, session: SessionDep, user: Staff,
     older = int(from_number) if from_number.isdigit() else max(to_number - 1, 1)
     new_version = service.get_version(session, spec, to_number)
     old_version = service.get_version(session, spec, older)
-    changes = diff_contents(old_version.content, new_version.content)
+    changes = diff_contents(service.content_of(old_version), service.content_of(new_version))
     context = {"spec": spec, "versions": versions, "authors": _authors(session, versions),
-               "old": old_version, "new": new_version, "changes": changes, "can_edit": user.role in MANAGERS}
+               "old": old_version, "new": new_version, "changes": changes, "can_edit": policy.can_edit_spec(user)}
     return render(request, "specs/versions.html", context, block="diff")
 
 

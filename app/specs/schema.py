@@ -7,14 +7,13 @@ problem of a file is reported at once, each at its own location."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-Level = Literal["junior", "mid", "senior", "staff", "principal"]
-RoundKind = Literal["written", "behavioral", "live"]
-QuestionSource = Literal["bank", "ai", "custom"]
+from app.specs.content import Competency, Level, QuestionSource, RoundKind, SpecContent
+
 SNAKE_ID = r"^[a-z][a-z0-9_]*$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 WEIGHT_TOLERANCE = 0.001
@@ -29,7 +28,7 @@ BankLookup = Callable[[str], dict[str, Any] | None]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
 
 
 class Rubric(_Strict):
@@ -48,7 +47,7 @@ class QuestionIn(_Strict):
     rubric: Rubric = Field(default_factory=Rubric)
     follow_ups: list[Text] = Field(default_factory=list)
     minutes: int | None = Field(default=None, ge=1, le=240)
-    source: QuestionSource = "custom"
+    source: QuestionSource = QuestionSource.CUSTOM
     topic: Snake | None = None
     reference: Text | None = None
     why: Text | None = None
@@ -77,6 +76,7 @@ class RoundIn(_Strict):
     question_count: int = Field(ge=0, le=50)
     rotate_questions: bool = False
     questions: list[Any] | None = None
+    mode: Literal["text", "voice"] = "text"  # voice: a behavioral round answered aloud (app/voice/)
 
 
 class SpecIn(_Strict):
@@ -112,13 +112,13 @@ def _pydantic_errors(exc: ValidationError, prefix: Loc = ()) -> list[tuple[Loc, 
     return errors
 
 
-def effective_tags(competency: dict[str, Any]) -> list[str]:
+def effective_tags(competency: Competency) -> list[str]:
     """The bank tags a competency covers: its `tags`, or its own id."""
-    return list(competency.get("tags") or [competency["id"]])
+    return list(competency.bank_tags)
 
 
-def validate_spec(data: Any, *, bank: BankLookup | None = None, known_tags: set[str] | None = None) -> dict[str, Any]:
-    """Validate raw spec data and return canonical content, or raise SpecProblems with all problems."""
+def validate_spec(data: Any, *, bank: BankLookup | None = None, known_tags: set[str] | None = None) -> SpecContent:
+    """Validate raw spec data into canonical content, or raise SpecProblems with all problems."""
     errors: list[tuple[Loc, str]] = []
     spec: SpecIn | None = None
     if not isinstance(data, dict):
@@ -174,6 +174,8 @@ def _cross_checks(data: dict[str, Any], known_tags: set[str] | None) -> list[tup
         kind, count = rnd.get("kind"), rnd.get("question_count")
         if kind in ("written", "behavioral") and isinstance(count, int) and count < 1:
             errors.append((("rounds", i, "question_count"), f"a {kind} round needs at least 1 question"))
+        if rnd.get("mode") == "voice" and kind != "behavioral":
+            errors.append((("rounds", i, "mode"), "only a behavioral round can be a voice round"))
     return errors
 
 
@@ -190,8 +192,7 @@ def _duplicates(items: list[tuple[int, dict[str, Any]]], section: str, key: str,
 
 def _resolve_rounds(data: dict[str, Any], bank: BankLookup | None) -> tuple[dict[int, list[dict]], list[tuple[Loc, str]]]:
     """Resolve each round's published questions (bank ids or full questions) and check them."""
-    competencies = [c for _, c in _items(data, "competencies") if isinstance(c.get("id"), str)]
-    comp_ids = {c["id"] for c in competencies}
+    tags_by_id = {c["id"]: _raw_tags(c) for _, c in _items(data, "competencies") if isinstance(c.get("id"), str)}
     resolved: dict[int, list[dict]] = {}
     errors: list[tuple[Loc, str]] = []
     for i, rnd in _items(data, "rounds"):
@@ -204,7 +205,7 @@ def _resolve_rounds(data: dict[str, Any], bank: BankLookup | None) -> tuple[dict
             continue
         questions = []
         for j, item in enumerate(raw):
-            question, q_errors = _resolve_question(item, loc + (j,), bank, competencies, comp_ids, rnd.get("kind"))
+            question, q_errors = _resolve_question(item, loc + (j,), bank, tags_by_id, rnd.get("kind"))
             errors.extend(q_errors)
             if question:
                 questions.append(question)
@@ -229,19 +230,25 @@ def _round_count_rules(rnd: dict[str, Any], loc: Loc, questions: list[dict]) -> 
     return errors
 
 
-def _resolve_question(item: Any, loc: Loc, bank: BankLookup | None, competencies: list[dict],
-                      comp_ids: set[str], round_kind: Any) -> tuple[dict | None, list[tuple[Loc, str]]]:
+def _raw_tags(competency: dict[str, Any]) -> list[str]:
+    """The bank tags of a competency not yet validated (its `tags` when a list, else its id)."""
+    tags = competency.get("tags")
+    return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) and tags else [competency["id"]]
+
+
+def _resolve_question(item: Any, loc: Loc, bank: BankLookup | None, tags_by_id: Mapping[str, Iterable[str]],
+                      round_kind: Any) -> tuple[dict | None, list[tuple[Loc, str]]]:
     if isinstance(item, str):
         found = bank(item) if bank else None
         if found is None:
             return None, [(loc, f"unknown question-bank id '{item}'")]
-        question = bank_question_for_spec(found, competencies)
+        question = bank_question_for_spec(found, tags_by_id)
     elif isinstance(item, dict):
         try:
             question = QuestionIn.model_validate(item).model_dump(exclude_none=True)
         except ValidationError as exc:
             return None, _pydantic_errors(exc, loc)
-        unknown = [c for c in question["competencies"] if c not in comp_ids]
+        unknown = [c for c in question["competencies"] if c not in tags_by_id]
         if unknown:
             return None, [(loc + ("competencies",), f"unknown competency id '{c}'") for c in unknown]
     else:
@@ -253,10 +260,11 @@ def _resolve_question(item: Any, loc: Loc, bank: BankLookup | None, competencies
     return question, []
 
 
-def bank_question_for_spec(bank_q: dict[str, Any], competencies: list[dict]) -> dict[str, Any]:
-    """A bank question as published in a spec: its tags mapped onto the spec's competency ids."""
+def bank_question_for_spec(bank_q: dict[str, Any], tags_by_competency: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """A bank question as published in a spec: its tags mapped onto the spec's competency ids
+    (`tags_by_competency` is competency id → the bank tags it covers, e.g. `SpecContent.bank_tags`)."""
     tags = set(bank_q.get("tags", []))
-    covered = [c["id"] for c in competencies if tags & set(effective_tags(c))]
+    covered = [cid for cid, covers in tags_by_competency.items() if tags & set(covers)]
     question = {
         "id": bank_q["id"],
         "text": bank_q["text"],
@@ -273,22 +281,15 @@ def bank_question_for_spec(bank_q: dict[str, Any], competencies: list[dict]) -> 
     return {k: v for k, v in question.items() if v is not None}
 
 
-def _number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def canonical_content(spec: SpecIn, questions: dict[int, list[dict]]) -> dict[str, Any]:
-    """The canonical, hashable content of a spec: fixed key order, integral numbers as ints."""
+def canonical_content(spec: SpecIn, questions: dict[int, list[dict]]) -> SpecContent:
+    """The canonical content of a spec (SpecContent keeps integral numbers as ints)."""
     content = spec.model_dump(exclude_none=True)
-    for comp in content["competencies"]:
-        comp["weight"] = _number(comp["weight"])
     for i, rnd in enumerate(content["rounds"]):
-        rnd["duration_minutes"] = _number(rnd["duration_minutes"])
         if i in questions:
             rnd["questions"] = questions[i]
         else:
             rnd.pop("questions", None)
-    return content
+    return SpecContent.from_dict(content)
 
 
 def is_snake_id(value: str) -> bool:

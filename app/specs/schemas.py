@@ -6,24 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas import ConflictOut, ErrorItem, ErrorOut, errors
 
-class ErrorItem(BaseModel):
-    loc: list[str | int]
-    msg: str
-
-
-class ErrorOut(BaseModel):
-    """Every 4xx body: a message and, for invalid content, each problem with its location."""
-
-    detail: str
-    errors: list[ErrorItem] = Field(default_factory=list)
-
-
-class ConflictOut(ErrorOut):
-    """A write based on a version that is no longer current."""
-
-    current_version: str | None = None
-    current_url: str | None = None
+__all__ = ["ConflictOut", "ErrorItem", "ErrorOut"]  # the shared error models, where they used to live
 
 
 class SpecVersionOut(BaseModel):
@@ -84,9 +69,11 @@ SPEC_BODY_DOC: dict[str, Any] = {
     }
 }
 
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorOut, "description": "only hiring managers and admins edit job specs"},
-    404: {"model": ErrorOut, "description": "no such job spec"},
-    409: {"model": ConflictOut, "description": "based on a version that is no longer current"},
-    422: {"model": ErrorOut, "description": "invalid content: every problem with its location"},
-}
+EDIT_403 = (403, "only hiring managers and admins edit job specs, and a cookie-authenticated write needs "
+                 "its CSRF token")
+STALE_409 = (409, "based on a version that is no longer current", ConflictOut)
+INVALID_422 = (422, "invalid content: every problem with its location")
+READ_ERRORS = errors(401, (404, "no such job spec, or not one the caller may read"))
+WRITE_ERRORS = errors(401, EDIT_403, (404, "no such job spec"), STALE_409, INVALID_422)
+CREATE_ERRORS = errors(401, EDIT_403, (409, "a job spec with this slug exists, or another change won", ConflictOut),
+                       INVALID_422)

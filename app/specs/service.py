@@ -6,8 +6,8 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import audit, changes
+from app.changes import ChangeKind
 from app.errors import Conflict, Invalid, NotFound
 from app.models import JobSpec, JobSpecVersion, Question, User, utcnow
 from app.questions.engine import draw
+from app.specs.content import Round, RoundQuestion, SpecContent
 from app.specs.schema import SpecProblems, validate_spec
 from app.yamlio import Document, Problem, YamlProblems, parse
 
@@ -26,9 +28,10 @@ BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 SOURCES = ("yaml", "editor", "api")
 
 
-def content_digest(content: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of spec content."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def content_digest(content: SpecContent | Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of spec content (its `to_dict()`)."""
+    data = content.to_dict() if isinstance(content, SpecContent) else content
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -59,32 +62,34 @@ def bank_lookup(session: Session):  # type: ignore[no-untyped-def]
     return items.get
 
 
-def publish_defaults(content: dict[str, Any], *, current: dict[str, Any] | None,
-                     bank: list[dict[str, Any]]) -> dict[str, Any]:
+def publish_defaults(content: SpecContent, *, current: SpecContent | None,
+                     bank: list[dict[str, Any]]) -> SpecContent:
     """Give every round without published questions a set: the current version's, or a bank draw."""
-    current_rounds = {r["key"]: r for r in (current or {}).get("rounds", [])}
-    for rnd in content["rounds"]:
-        if "questions" in rnd:
-            continue
-        previous = current_rounds.get(rnd["key"])
-        if previous and previous["kind"] == rnd["kind"] and _still_fits(previous.get("questions", []), rnd):
-            rnd["questions"] = previous.get("questions", [])
-            continue
-        count = rnd["question_count"] * (2 if rnd.get("rotate_questions") else 1)
-        rnd["questions"] = draw(bank, content=content, round_kind=rnd["kind"], count=count,
-                                seed=f"{content['slug']}:{rnd['key']}")
-    return content
+    if all(rnd.published for rnd in content.rounds):
+        return content
+    rounds = tuple(rnd if rnd.published else _default_set(rnd, content, current, bank) for rnd in content.rounds)
+    return replace(content, rounds=rounds)
 
 
-def _still_fits(questions: list[dict[str, Any]], rnd: dict[str, Any]) -> bool:
-    if rnd["kind"] == "live":
+def _default_set(rnd: Round, content: SpecContent, current: SpecContent | None,
+                 bank: list[dict[str, Any]]) -> Round:
+    previous = current.round(rnd.key) if current else None
+    if previous and previous.kind == rnd.kind and _still_fits(previous.questions, rnd):
+        return replace(rnd, questions=previous.questions, published=True)
+    count = rnd.question_count * (2 if rnd.rotate_questions else 1)
+    drawn = draw(bank, content=content, round_kind=rnd.kind, count=count, seed=f"{content.slug}:{rnd.key}")
+    return replace(rnd, questions=tuple(RoundQuestion.from_dict(q) for q in drawn), published=True)
+
+
+def _still_fits(questions: tuple[RoundQuestion, ...], rnd: Round) -> bool:
+    if not rnd.kind.has_candidate_side:
         return True
-    if rnd.get("rotate_questions"):
-        return len(questions) >= rnd["question_count"]
-    return len(questions) == rnd["question_count"]
+    if rnd.rotate_questions:
+        return len(questions) >= rnd.question_count
+    return len(questions) == rnd.question_count
 
 
-def prepare(session: Session, raw: Any, *, current: dict[str, Any] | None = None) -> dict[str, Any]:
+def prepare(session: Session, raw: Any, *, current: SpecContent | None = None) -> SpecContent:
     """Validate raw content (raises SpecProblems) and fill in default published sets."""
     bank = bank_items(session)
     by_id = {q["id"]: q for q in bank}
@@ -110,24 +115,38 @@ def get_version(session: Session, spec: JobSpec, number: int | None = None) -> J
     return version
 
 
-# A version never changes once written, so its content is kept per process (oldest dropped first):
-# a candidate's autosave and a flush that rescores an interview do not reload the spec each time.
-_CONTENT: OrderedDict[str, dict[str, Any]] = OrderedDict()
+# A version never changes once written, so its content is read once per process into an immutable
+# SpecContent (oldest dropped first): a candidate's autosave and a flush that rescores an interview
+# do not reload or re-parse the spec each time, and no caller can change what another one sees.
+_CONTENT: OrderedDict[str, SpecContent] = OrderedDict()
 _CONTENT_KEPT = 512
 _CONTENT_LOCK = threading.Lock()  # handlers run on several threads
 
 
-def version_content(db: Session | Connection, version_id: str) -> dict[str, Any]:
-    """The content of a spec version, shared by every caller in this process: treat it as read-only."""
+def _remember(version_id: str, load: Callable[[], SpecContent]) -> SpecContent:
     content = _CONTENT.get(version_id)
-    if content is None:
-        conn = db.connection() if isinstance(db, Session) else db
-        content = conn.execute(select(JobSpecVersion.content).where(JobSpecVersion.id == version_id)).scalar_one()
-        with _CONTENT_LOCK:
-            _CONTENT[version_id] = content
-            if len(_CONTENT) > _CONTENT_KEPT:
-                _CONTENT.popitem(last=False)
+    if content is not None:
+        return content
+    loaded = load()
+    with _CONTENT_LOCK:
+        content = _CONTENT.setdefault(version_id, loaded)  # a concurrent reader's object wins: one per version
+        if len(_CONTENT) > _CONTENT_KEPT:
+            _CONTENT.popitem(last=False)
     return content
+
+
+def version_content(db: Session | Connection, version_id: str) -> SpecContent:
+    """The content of a spec version: one immutable object shared by every caller in this process."""
+    def load() -> SpecContent:
+        conn = db.connection() if isinstance(db, Session) else db
+        query = select(JobSpecVersion.content).where(JobSpecVersion.id == version_id)
+        return SpecContent.from_dict(conn.execute(query).scalar_one())
+    return _remember(version_id, load)
+
+
+def content_of(version: JobSpecVersion) -> SpecContent:
+    """The content of a loaded version row (the same shared object as `version_content`)."""
+    return _remember(version.id, lambda: SpecContent.from_dict(version.content))
 
 
 def list_versions(session: Session, spec: JobSpec) -> list[JobSpecVersion]:
@@ -156,10 +175,10 @@ class SaveResult:
     created: bool
 
 
-def save_content(session: Session, *, content: dict[str, Any], source: str, actor: User | None,
+def save_content(session: Session, *, content: SpecContent, source: str, actor: User | None,
                  base_version: int | str | None = None, note: str = "") -> SaveResult:
     """Store validated content as a new version when it differs from the current one."""
-    spec = session.exec(select(JobSpec).where(JobSpec.slug == content["slug"]).with_for_update()).first()
+    spec = session.exec(select(JobSpec).where(JobSpec.slug == content.slug).with_for_update()).first()
     base = parse_base_version(base_version)
     if spec is not None and base is not None and base != spec.current_version:
         current = get_version(session, spec)
@@ -171,13 +190,13 @@ def save_content(session: Session, *, content: dict[str, Any], source: str, acto
         if current.content_hash == digest:
             return SaveResult(current, False)
     if spec is None:
-        spec = JobSpec(slug=content["slug"])
+        spec = JobSpec(slug=content.slug)
         session.add(spec)
         session.flush()
     number = spec.current_version + 1
     version = JobSpecVersion(spec_id=spec.id, number=number, label=version_label(number, digest),
-                             content_hash=digest, content=content, title=content["title"],
-                             level=content["level"], source=source, note=note,
+                             content_hash=digest, content=content.to_dict(), title=content.title,
+                             level=content.level.value, source=source, note=note,
                              created_by_id=actor.id if actor else None)
     spec.current_version = number
     spec.updated_at = utcnow()
@@ -186,15 +205,17 @@ def save_content(session: Session, *, content: dict[str, Any], source: str, acto
         session.flush()
     except IntegrityError:
         raise Conflict("another change to this job spec was saved at the same time; reload and retry") from None
+    _remember(version.id, lambda: content)
     audit.record(session, actor=actor, action="spec.version", object_type="job_spec", object_id=spec.id,
                  version=version.label, source=source)
+    changes.record(session, ChangeKind.SPEC_VERSION_CREATED, spec_id=spec.id)
     return SaveResult(version, True)
 
 
-def current_content(session: Session, slug: str) -> dict[str, Any] | None:
+def current_content(session: Session, slug: str) -> SpecContent | None:
     """The current content of the spec with this slug, or None when there is no such spec."""
     spec = session.exec(select(JobSpec).where(JobSpec.slug == slug)).first()
-    return get_version(session, spec).content if spec and spec.current_version else None
+    return content_of(get_version(session, spec)) if spec and spec.current_version else None
 
 
 def read_spec_file(path: Path) -> Document:
@@ -222,10 +243,10 @@ def spec_paths(paths: list[Path]) -> list[Path]:
 
 
 def validate_documents(paths: list[Path], *, bank: list[dict[str, Any]], known_tags: set[str] | None,
-                       current_for: Callable[[str], dict[str, Any] | None]) -> list[tuple[Path, dict[str, Any]]]:
+                       current_for: Callable[[str], SpecContent | None]) -> list[tuple[Path, SpecContent]]:
     """Validate every file; raise YamlProblems with all problems of all files if any is bad."""
     problems: list[Problem] = []
-    results: list[tuple[Path, dict[str, Any]]] = []
+    results: list[tuple[Path, SpecContent]] = []
     slugs: dict[str, Path] = {}
     by_id = {q["id"]: q for q in bank}
     for path in spec_paths(paths):
@@ -238,10 +259,10 @@ def validate_documents(paths: list[Path], *, bank: list[dict[str, Any]], known_t
         except SpecProblems as exc:
             problems += document_problems(doc, exc)
             continue
-        if content["slug"] in slugs:
-            problems.append(doc.problem(("slug",), f"slug '{content['slug']}' is also used by {slugs[content['slug']]}"))
-        slugs[content["slug"]] = path
-        results.append((path, publish_defaults(content, current=current_for(content["slug"]), bank=bank)))
+        if content.slug in slugs:
+            problems.append(doc.problem(("slug",), f"slug '{content.slug}' is also used by {slugs[content.slug]}"))
+        slugs[content.slug] = path
+        results.append((path, publish_defaults(content, current=current_for(content.slug), bank=bank)))
     if problems:
         raise YamlProblems(problems)
     return results

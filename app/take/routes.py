@@ -28,7 +28,7 @@ def landing(token: str, request: Request, interview: TakeInterview, session: Ses
               for r in service.overview(session, interview, now=clock.now())]
     settings = get_settings()
     return render(request, "take/landing.html", {
-        "token": token, "title": content["title"], "candidate": candidate, "rounds": rounds,
+        "token": token, "title": content.title, "candidate": candidate, "rounds": rounds,
         "time_factor": interview.time_factor, "grace_seconds": int(settings.grace_seconds),
         "ai_enabled": settings.ai_enabled}, headers=NO_STORE)
 
@@ -46,6 +46,10 @@ def round_page(token: str, key: str, request: Request, interview: TakeInterview,
     state = service.round_state(session, interview, key, now=clock.now())
     if state["status"] == "not_started":
         return RedirectResponse(f"/take/{token}", status_code=303)
+    if state.get("mode") == "voice":
+        from app.voice.routes import voice_round_page
+
+        return voice_round_page(request, session, token=token, state=state)
     return render(request, "take/round.html", {"token": token, "state": state,
                                                "current": _current_prompt(state)}, headers=NO_STORE)
 

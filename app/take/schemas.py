@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.take.service import MAX_ANSWER_CHARS
+from app.voice.schemas import AudioStateOut, VoiceRoundOut
 
 
 class AnswerSave(BaseModel):
@@ -28,7 +29,66 @@ class AnswerSaved(BaseModel):
     seconds_left: float
 
 
+class CandidateQuestionOut(BaseModel):
+    """What a candidate sees of a question: never its rubric, competencies or levels."""
+
+    id: str
+    text: str
+    kind: str = Field(description="written | behavioral")
+
+
 class RoundStarted(BaseModel):
     deadline: str
     seconds_left: float
-    questions: list[dict]
+    questions: list[CandidateQuestionOut]
+
+
+class StoredAnswerOut(BaseModel):
+    revision: int = Field(description="0 until the first accepted save")
+    text: str
+    saved_at: str | None
+    audio: AudioStateOut | None = Field(default=None, description="a voice round's recording; its transcript is `text`")
+
+
+class RoundStateOut(BaseModel):
+    """A round as the candidate sees it: status, clock, questions and saved answers."""
+
+    key: str
+    name: str
+    kind: str
+    duration_seconds: float = Field(description="with the candidate's time factor")
+    status: str = Field(description="not_started | in_progress | submitted")
+    closed_by: str | None = Field(description="candidate | timer, once submitted")
+    started_at: str | None
+    deadline: str | None
+    submitted_at: str | None
+    seconds_left: float | None
+    questions: list[CandidateQuestionOut]
+    answers: dict[str, StoredAnswerOut] = Field(description="question id → the last accepted save")
+    mode: str = Field(default="text", description="text | voice (DESIGN: Voice rounds)")
+    voice: VoiceRoundOut | None = None
+
+
+class RoundSummaryOut(BaseModel):
+    key: str
+    name: str
+    kind: str
+    duration_seconds: float
+    question_count: int
+    status: str
+    deadline: str | None
+    submitted_at: str | None
+    closed_by: str | None
+
+
+class TakeOverviewOut(BaseModel):
+    title: str
+    time_factor: float
+    grace_seconds: float = Field(description="saves are accepted this long after the deadline")
+    rounds: list[RoundSummaryOut]
+
+
+class RoundSubmittedOut(BaseModel):
+    status: str = Field(description="submitted")
+    submitted_at: str
+    closed_by: str | None = Field(description="candidate | timer")

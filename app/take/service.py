@@ -11,14 +11,15 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import audit, changes
+from app.changes import ChangeKind
 from app.errors import Conflict, Invalid, NotFound
 from app.interviews.service import interview_content, refresh_completion, round_questions
 from app.models import Answer, AnswerRevision, Interview, RoundAttempt
 from app.settings import get_settings
+from app.specs.content import Round, RoundKind, RoundQuestion, SpecContent
 
 MAX_ANSWER_CHARS = 50_000
-CANDIDATE_KINDS = ("written", "behavioral")
 
 
 def grace() -> timedelta:
@@ -26,25 +27,25 @@ def grace() -> timedelta:
     return timedelta(seconds=get_settings().grace_seconds)
 
 
-def candidate_rounds(content: dict[str, Any]) -> list[dict[str, Any]]:
+def candidate_rounds(content: SpecContent) -> tuple[Round, ...]:
     """The rounds the candidate takes (live rounds are conversations with no candidate side)."""
-    return [r for r in content["rounds"] if r["kind"] in CANDIDATE_KINDS]
+    return content.candidate_rounds
 
 
-def find_round(content: dict[str, Any], key: str) -> dict[str, Any]:
+def find_round(content: SpecContent, key: str) -> Round:
     """The candidate round with this key, or NotFound."""
     for rnd in candidate_rounds(content):
-        if rnd["key"] == key:
+        if rnd.key == key:
             return rnd
     raise NotFound(f"no round '{key}'")
 
 
-def round_duration(rnd: dict[str, Any], interview: Interview) -> timedelta:
+def round_duration(rnd: Round, interview: Interview) -> timedelta:
     """The round's duration with the candidate's time factor applied."""
-    return timedelta(minutes=float(rnd["duration_minutes"]) * interview.time_factor)
+    return timedelta(minutes=float(rnd.duration_minutes) * interview.time_factor)
 
 
-def deadline_for(started_at: datetime, rnd: dict[str, Any], interview: Interview) -> datetime:
+def deadline_for(started_at: datetime, rnd: Round, interview: Interview) -> datetime:
     """DESIGN: deadline = started_at + duration × time_factor, on the server's clock."""
     return started_at + round_duration(rnd, interview)
 
@@ -54,9 +55,9 @@ def accepts_saves(deadline: datetime, now: datetime) -> bool:
     return now <= deadline + grace()
 
 
-def public_question(question: dict[str, Any]) -> dict[str, Any]:
+def public_question(question: RoundQuestion) -> dict[str, Any]:
     """What a candidate sees of a question: never its rubric, competencies or levels."""
-    return {"id": question["id"], "text": question["text"], "kind": question.get("kind", "written")}
+    return {"id": question.id, "text": question.text, "kind": question.kind.value}
 
 
 def get_attempt(session: Session, interview: Interview, key: str, *, lock: bool = False) -> RoundAttempt | None:
@@ -77,6 +78,8 @@ def _close(session: Session, attempt: RoundAttempt, *, at: datetime, by: str) ->
     audit.record(session, actor=None, actor_label=by if by == "timer" else "candidate", action="round.submit",
                  object_type="interview", object_id=interview.id, round=attempt.round_key,
                  closed_by=by, submitted_at=at.isoformat())
+    changes.record(session, ChangeKind.ROUND_SUBMITTED, spec_id=interview.spec_id, interview_id=interview.id,
+                   round_key=attempt.round_key)
     refresh_completion(session, interview)
 
 
@@ -99,7 +102,7 @@ def start_round(session: Session, interview: Interview, key: str, *, now: dateti
     questions = [public_question(q) for q in round_questions(interview, content, key)]
     try:
         with session.begin_nested():
-            attempt = RoundAttempt(interview_id=interview.id, round_key=key, kind=rnd["kind"], started_at=now,
+            attempt = RoundAttempt(interview_id=interview.id, round_key=key, kind=rnd.kind.value, started_at=now,
                                    deadline=deadline_for(now, rnd, interview), questions=questions)
             session.add(attempt)
             session.flush()
@@ -120,12 +123,14 @@ def _answers(session: Session, attempt: RoundAttempt) -> dict[str, Answer]:
     return {a.question_id: a for a in rows}
 
 
-def _check_order(attempt: RoundAttempt, answers: dict[str, Answer], question_id: str) -> None:
-    # Behavioral prompts are answered one at a time, in order (seed 002).
+def _check_order(attempt: RoundAttempt, answers: dict[str, Answer], question_id: str,
+                 spoken: set[str] | frozenset[str] = frozenset()) -> None:
+    # Behavioral prompts are answered one at a time, in order (seed 002); a prompt answered aloud
+    # counts as answered while its transcript is still on the way.
     for question in attempt.questions:
         if question["id"] == question_id:
             return
-        if not answers[question["id"]].text.strip():
+        if not answers[question["id"]].text.strip() and question["id"] not in spoken:
             raise Conflict("answer the prompts in order: an earlier prompt has no answer yet", reason="order")
 
 
@@ -151,8 +156,10 @@ def save_answer(session: Session, interview: Interview, key: str, question_id: s
     close_if_due(session, attempt, now=now)
     if attempt.submitted_at is not None:
         raise Conflict("this round is closed; answers can no longer change", reason="closed", **_stored(answer))
-    if rnd["kind"] == "behavioral":
-        _check_order(attempt, answers, question_id)
+    if rnd.kind is RoundKind.BEHAVIORAL:
+        from app.voice.service import spoken_answers
+
+        _check_order(attempt, answers, question_id, spoken=spoken_answers(session, attempt))
     # One atomic compare-and-set: concurrent saves of one answer can only move its revision forward.
     saved = session.execute(update(Answer).where(col(Answer.id) == answer.id, col(Answer.revision) < revision)
                             .values(text=text, revision=revision, saved_at=now)
@@ -195,11 +202,14 @@ def round_state(session: Session, interview: Interview, key: str, *, now: dateti
     """A round as the candidate sees it: status, clock, questions and saved answers."""
     rnd = find_round(interview_content(session, interview), key)
     attempt = get_attempt(session, interview, key)
-    state: dict[str, Any] = {"key": key, "name": rnd["name"], "kind": rnd["kind"],
+    state: dict[str, Any] = {"key": key, "name": rnd.name, "kind": rnd.kind.value,
                              "duration_seconds": round(round_duration(rnd, interview).total_seconds(), 3),
                              "status": "not_started", "closed_by": None, "started_at": None, "deadline": None,
                              "submitted_at": None, "seconds_left": None, "questions": [], "answers": {}}
+    from app.voice.state import annotate  # a voice round adds its consent and recordings
+
     if attempt is None:
+        annotate(session, rnd, None, state)
         return state
     close_if_due(session, attempt, now=now)
     answers = _answers(session, attempt)
@@ -208,13 +218,14 @@ def round_state(session: Session, interview: Interview, key: str, *, now: dateti
                  submitted_at=attempt.submitted_at.isoformat() if attempt.submitted_at else None,
                  seconds_left=seconds_left(attempt, now), questions=attempt.questions,
                  answers={q["id"]: _stored(answers[q["id"]]) for q in attempt.questions if q["id"] in answers})
+    annotate(session, rnd, attempt, state)
     return state
 
 
 def overview(session: Session, interview: Interview, *, now: datetime) -> list[dict[str, Any]]:
     """Every candidate round with its state (due rounds are closed on the way)."""
     content = interview_content(session, interview)
-    return [round_state(session, interview, rnd["key"], now=now) | {"question_count": rnd["question_count"]}
+    return [round_state(session, interview, rnd.key, now=now) | {"question_count": rnd.question_count}
             for rnd in candidate_rounds(content)]
 
 

@@ -2,14 +2,6 @@
 (function () {
   "use strict";
 
-  // Toasts arrive as out-of-band swaps into #toasts; each fades out after a few seconds.
-  function expireToasts(root) {
-    root.querySelectorAll(".toast:not([data-expiring])").forEach((toast) => {
-      toast.dataset.expiring = "1";
-      setTimeout(() => toast.remove(), 6000);
-    });
-  }
-
   // Buttons with data-copy copy the value of the element they name.
   function wireCopyButtons(root) {
     root.querySelectorAll("[data-copy]:not([data-wired])").forEach((button) => {
@@ -29,7 +21,6 @@
   }
 
   function init(root) {
-    expireToasts(document);
     wireCopyButtons(root);
   }
 

@@ -26,11 +26,11 @@ def _interview_waiting_for_a_scorecard(live_server) -> None:  # type: ignore[no-
                                      interviewers={"round_02": [EMAIL]}, actor=None).interview
         content = interview_content(session, interview)
         now = utcnow()
-        for rnd in content["rounds"]:
-            if rnd["kind"] != "live":
-                session.add(RoundAttempt(interview_id=interview.id, round_key=rnd["key"], closed_by="candidate",
-                                         started_at=now - timedelta(minutes=30), deadline=now, submitted_at=now,
-                                         questions=round_questions(interview, content, rnd["key"])))
+        for rnd in content.candidate_rounds:
+            questions = [q.to_dict() for q in round_questions(interview, content, rnd.key)]
+            session.add(RoundAttempt(interview_id=interview.id, round_key=rnd.key, closed_by="candidate",
+                                     started_at=now - timedelta(minutes=30), deadline=now, submitted_at=now,
+                                     questions=questions))
         session.commit()
 
 

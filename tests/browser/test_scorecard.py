@@ -23,7 +23,7 @@ def _assigned_interview(live_server) -> dict[str, str]:  # type: ignore[no-untyp
         interview = create_interview(session, candidate_id=candidate.id, spec_slug="senior-backend-payments",
                                      interviewers={"round_02": [EMAIL]}, actor=None).interview
         content = interview_content(session, interview)
-        questions = round_questions(interview, content, "round_02")
+        questions = [q.to_dict() for q in round_questions(interview, content, "round_02")]
         now = utcnow()
         attempt = RoundAttempt(interview_id=interview.id, round_key="round_02", started_at=now - timedelta(minutes=30),
                                deadline=now, submitted_at=now, closed_by="candidate", questions=questions)

@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app import changes
+from app.changes import ChangeKind
 from app.models import Interview, MustHaveCheck, Rating, Scorecard, User, utcnow
 from tests.factories import make_interview, make_user
 
@@ -27,6 +29,8 @@ def add_scorecard(session: Session, interview: Interview, *, interviewer: User |
         session.add(Rating(scorecard_id=card.id, competency_id=cid, value=value, note=(notes or {}).get(cid, "")))
     for mid, status in (must_haves or {}).items():
         session.add(MustHaveCheck(scorecard_id=card.id, must_have_id=mid, status=status))
+    if submitted:
+        changes.record(session, ChangeKind.SCORECARD_SUBMITTED, spec_id=interview.spec_id, interview_id=interview.id)
     session.flush()
     return card
 
@@ -39,5 +43,7 @@ def scored_interview(session: Session, cards: list[dict[str, Any]], *, completed
         add_scorecard(session, interview, **card)
     interview.completed_at = utcnow() if completed else None
     session.add(interview)
+    if completed:
+        changes.record(session, ChangeKind.INTERVIEW_COMPLETED, spec_id=interview.spec_id, interview_id=interview.id)
     session.flush()
     return interview

@@ -12,8 +12,11 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 import scoring
+from app import changes
+from app.changes import ChangeKind
 from app.dashboard import stats
-from app.dashboard.service import dashboard_from_ratings, spec_dashboard
+from app.dashboard.service import spec_dashboard
+from tests.dashboard.reference import dashboard_from_ratings
 from app.models import Candidate, Interview, JobSpec, JobSpecVersion, Rating, Scorecard, User, utcnow
 
 COMPETENCIES = ("alpha", "beta", "gamma")
@@ -27,8 +30,10 @@ interview = st.tuples(st.integers(0, 2), st.booleans(), st.lists(card, max_size=
 
 
 def _content(weights: dict[str, float]) -> dict:
-    return {"level": "senior", "must_haves": [], "rounds": [],
-            "competencies": [{"id": cid, "name": cid.title(), "weight": w} for cid, w in weights.items()]}
+    return {"slug": "prop", "title": "Prop", "level": "senior", "description": "Property-test spec.",
+            "must_haves": [], "rounds": [],
+            "competencies": [{"id": cid, "name": cid.title(), "weight": w, "definition": cid}
+                             for cid, w in weights.items()]}
 
 
 def _insert(session: Session, versions: list[dict[str, float]], interviews: list) -> tuple[JobSpec, list]:
@@ -68,7 +73,7 @@ def _insert(session: Session, versions: list[dict[str, float]], interviews: list
                     submitted_ratings.append(scoring.RatingInput(cid, value, rater.email))
         facts.append(scoring.InterviewFacts(item.id, completed, versions[min(vindex, len(rows) - 1)],
                                             submitted_ratings))
-    session.flush()
+    changes.record_many(session, ChangeKind.INTERVIEW_CREATED, spec_id=spec.id, interview_ids=[f.interview_id for f in facts])
     return spec, facts
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.models import Scorecard, utcnow
 from tests.dashboard.helpers import SPEC, add_scorecard, scored_interview
 from tests.factories import bearer, make_interview, make_user
 
@@ -133,6 +134,13 @@ def test_score_api_interviewer_sees_only_after_submitting_own_scorecard(client: 
     assert client.get(url, headers=mine_h).status_code == 403
     assert client.get(url, headers=other_h).status_code == 404
     add_scorecard(session, interview, interviewer=mine, round_key="round_02", ratings={"distributed_systems_reliability": 3})
+    session.commit()
+    assert client.get(url, headers=mine_h).status_code == 403  # one of their two scorecards is still a draft
+    draft = session.exec(select(Scorecard).where(Scorecard.interview_id == interview.id,
+                                                 Scorecard.status == "draft")).one()
+    draft.status, draft.submitted_at = "submitted", utcnow()
+    session.add(draft)
+    session.flush()
     assert client.get(url, headers=mine_h).status_code == 200
 
 

@@ -6,8 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from app import changes
+from app.changes import ChangeKind
 from app.dashboard import stats
-from app.dashboard.service import dashboard_from_ratings, spec_dashboard
+from app.dashboard.service import spec_dashboard
+from tests.dashboard.reference import dashboard_from_ratings
 from app.models import Interview, Rating, Scorecard, SpecStat, utcnow
 from app.specs.service import get_spec
 from tests.dashboard.helpers import SPEC, add_scorecard
@@ -46,6 +49,7 @@ def _apply(session: Session, interviews: list[Interview], cards: list[Scorecard]
         interview = interviews[which % len(interviews)]
         interview.completed_at = utcnow() if done else None
         session.add(interview)
+        _record(session, ChangeKind.INTERVIEW_COMPLETED if done else ChangeKind.INTERVIEW_REOPENED, interview.id)
     elif cards:
         card = cards[step[1] % len(cards)]
         ratings = session.exec(select(Rating).where(Rating.scorecard_id == card.id).order_by(Rating.id)).all()
@@ -57,7 +61,15 @@ def _apply(session: Session, interviews: list[Interview], cards: list[Scorecard]
             session.add(ratings[0])
         elif kind == "unrate" and ratings:
             session.delete(ratings[-1])
+        _record(session, ChangeKind.SCORECARD_SUBMITTED if kind == "submit" else ChangeKind.SCORECARD_AMENDED,
+                card.interview_id)
     session.flush()
+
+
+def _record(session: Session, kind: ChangeKind, interview_id: str) -> None:
+    """What the service making such a change records."""
+    spec_id = session.get(Interview, interview_id).spec_id
+    changes.record(session, kind, spec_id=spec_id, interview_id=interview_id)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -83,7 +95,7 @@ def test_a_rolled_back_change_leaves_the_totals_as_they_were(session: Session) -
     add_scorecard(session, interview, ratings={"financial_systems_design": 5})
     interview.completed_at = utcnow()
     session.add(interview)
-    session.flush()
+    _record(session, ChangeKind.INTERVIEW_COMPLETED, interview.id)
     during = spec_dashboard(session, spec)
     assert (during["interviews"], during["completed"]) == (before["interviews"] + 1, before["completed"] + 1)
     nested.rollback()
@@ -96,7 +108,7 @@ def test_rebuild_recomputes_totals_from_the_rows(session: Session) -> None:
     add_scorecard(session, interview, ratings={"financial_systems_design": 4, "distributed_systems": 2})
     interview.completed_at = utcnow()
     session.add(interview)
-    session.flush()
+    _record(session, ChangeKind.INTERVIEW_COMPLETED, interview.id)
     expected = spec_dashboard(session, spec)
     assert expected["completed"] >= 1 and expected["avg_score"] is not None
     session.connection().execute(SpecStat.__table__.update().values(interviews=0, completed=0, overall_sum=0.0, overall_n=0))

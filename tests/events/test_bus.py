@@ -1,18 +1,24 @@
-"""Events are published by the rows that change, delivered only after commit."""
+"""Recorded changes reach the broker only once committed; services record what they change."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import select
 
-from app.events import Event, broker, publish
-from app.models import RoundAttempt, Scorecard, utcnow
+from app import changes
+from app.changes import ChangeKind
+from app.db import Session
+from app.events import Event, broker
+from app.models import Scorecard, utcnow
+from app.scorecards import service as scorecards
+from app.scorecards.rounds import round_view
 from app.specs.service import get_spec
+from app.take import service as take
 from tests import aio
 from tests.conftest import IS_POSTGRES
-from tests.dashboard.helpers import SPEC, add_scorecard
+from tests.dashboard.helpers import SPEC
 from tests.factories import make_interview, make_user
 
 pytestmark = pytest.mark.skipif(IS_POSTGRES, reason="on Postgres events travel by NOTIFY (tests/events/test_postgres.py)")
@@ -38,75 +44,86 @@ def collect(action) -> list[Event]:  # type: ignore[no-untyped-def]
     return aio.run(run())
 
 
-def test_publish_delivers_after_commit_only(session: Session) -> None:
+def test_a_recorded_change_is_delivered_after_commit_only(session: Session) -> None:
     spec = get_spec(session, SPEC)
-    assert collect(lambda: publish(session, spec.id, "weights_changed")) == []
-    assert collect(session.commit) == [Event(spec.id, "weights_changed")]
+    record = lambda: changes.record(session, ChangeKind.SPEC_VERSION_CREATED, spec_id=spec.id)  # noqa: E731
+    assert collect(record) == []
+    assert collect(session.commit) == [Event(spec.id, "job_spec.version_created")]
 
 
-def test_publish_rolled_back_is_never_delivered(session: Session) -> None:
+def test_a_rolled_back_change_is_never_delivered(session: Session) -> None:
     spec = get_spec(session, SPEC)
 
-    def publish_and_roll_back() -> None:
-        publish(session, spec.id, "weights_changed")
+    def record_and_roll_back() -> None:
+        changes.record(session, ChangeKind.SPEC_VERSION_CREATED, spec_id=spec.id)
         session.rollback()
         session.commit()
 
-    assert collect(publish_and_roll_back) == []
+    assert collect(record_and_roll_back) == []
 
 
-def test_watch_scorecard_submitted_publishes_for_its_spec(session: Session) -> None:
-    interview = make_interview(session).interview
-    card = add_scorecard(session, interview, submitted=False, ratings={"financial_systems_design": 3})
+def test_repeated_events_of_one_transaction_are_delivered_once(session: Session) -> None:
+    spec = get_spec(session, SPEC)
+
+    def twice() -> None:
+        for _ in range(2):
+            changes.record(session, ChangeKind.SPEC_VERSION_CREATED, spec_id=spec.id)
+        session.commit()
+
+    assert collect(twice) == [Event(spec.id, "job_spec.version_created")]
+
+
+def test_recording_without_handlers_is_refused(session: Session) -> None:
+    spec = get_spec(session, SPEC)
+    kept = changes.installed()
+    changes.install(())
+    try:
+        with pytest.raises(changes.NoHandlers):
+            changes.record(session, ChangeKind.SPEC_VERSION_CREATED, spec_id=spec.id)
+    finally:
+        changes.install(kept)
+
+
+def _submitted_card(session: Session):  # type: ignore[no-untyped-def]
+    alice = make_user(session, role="interviewer")
+    interview = make_interview(session, interviewers={"round_01": [alice.email]}).interview
     session.commit()
+    card = session.exec(select(Scorecard).where(Scorecard.interview_id == interview.id)).one()
+    view = round_view(session, card)
+    ratings = {cid: 3 for cid in view.covered_ids}
+    draft = scorecards.validate_changes(view, ratings=ratings, notes={}, must_haves={})
+    scorecards.save_draft(session, card=card, changes=draft)
+    return alice, interview, card, view
+
+
+def test_submitting_and_amending_a_scorecard_deliver_their_events(session: Session) -> None:
+    alice, interview, card, view = _submitted_card(session)
+    assert collect(session.commit) == []  # a draft moves no dashboard
 
     def submit() -> None:
-        card.status, card.submitted_at = "submitted", utcnow()
-        session.add(card)
+        scorecards.submit(session, card=card, actor=alice, view=view)
         session.commit()
 
-    assert Event(interview.spec_id, "scorecard_submitted") in collect(submit)
-
-
-def test_watch_amending_a_submitted_scorecard_publishes_amended(session: Session) -> None:
-    interview = make_interview(session).interview
-    card = add_scorecard(session, interview, ratings={"financial_systems_design": 3})
-    session.commit()
+    assert collect(submit) == [Event(interview.spec_id, "scorecard.submitted")]
+    first = view.covered_ids[0]
+    amendment = scorecards.validate_changes(view, ratings={first: 4}, notes={}, must_haves={})
 
     def amend() -> None:
-        card.recommendation = "yes"
-        session.add(card)
+        scorecards.amend(session, card=card, actor=alice, changes=amendment, reason="second look", view=view)
         session.commit()
 
-    assert collect(amend) == [Event(interview.spec_id, "scorecard_amended")]
+    assert collect(amend) == [Event(interview.spec_id, "scorecard.amended")]
 
 
-def test_watch_draft_edits_publish_nothing(session: Session) -> None:
-    interview = make_interview(session).interview
-    card = add_scorecard(session, interview, submitted=False)
-    session.commit()
-
-    def edit() -> None:
-        card.recommendation = "no"
-        session.add(card)
-        session.commit()
-
-    assert collect(edit) == []
-
-
-def test_watch_round_submitted_and_interview_created(session: Session) -> None:
-    make_user(session)
+def test_creating_an_interview_and_submitting_a_round_deliver_their_events(session: Session) -> None:
     created = collect(lambda: (make_interview(session), session.commit()))
-    assert [e.kind for e in created] == ["interview_created"]
+    assert [e.kind for e in created] == ["interview.created"]
     interview = make_interview(session).interview
-    attempt = RoundAttempt(interview_id=interview.id, round_key="round_01", started_at=utcnow(), deadline=utcnow())
-    session.add(attempt)
+    take.start_round(session, interview, "round_01", now=utcnow())
     session.commit()
 
     def submit_round() -> None:
-        attempt.submitted_at = utcnow()
-        session.add(attempt)
+        take.submit_round(session, interview, "round_01", now=utcnow())
         session.commit()
 
-    assert collect(submit_round) == [Event(interview.spec_id, "round_submitted")]
-    assert Scorecard  # the models the watcher looks at
+    assert collect(submit_round) == [Event(interview.spec_id, "round.submitted")]

@@ -18,11 +18,12 @@ from tests.events.test_stream import _wait_for, _wait_for_listener
 pytestmark = pytest.mark.skipif(not IS_POSTGRES, reason="LISTEN/NOTIFY needs PostgreSQL")
 
 PUBLISHER = textwrap.dedent("""
-    from app.db import session_scope
-    from app.events import publish
+    from app import changes
+    from app.changes import ChangeKind
     from app.specs.service import get_spec
+    from app.wiring import session_scope
     with session_scope() as session:
-        publish(session, get_spec(session, {slug!r}).id, "scorecard_submitted")
+        changes.record(session, ChangeKind.SCORECARD_SUBMITTED, spec_id=get_spec(session, {slug!r}).id)
 """)
 
 

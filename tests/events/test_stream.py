@@ -9,18 +9,19 @@ import time
 import httpx
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
 
-from app.db import get_engine
-from app.events import broker, publish
+from app import changes
+from app.changes import ChangeKind
+from app.db import Session, get_engine
+from app.events import broker
 from app.specs.service import get_spec
 from tests.dashboard.helpers import SPEC
 from tests.events.conftest import SSEReader
 
 
-def _publish_committed(engine: Engine, kind: str = "scorecard_submitted") -> None:
+def _publish_committed(engine: Engine, kind: ChangeKind = ChangeKind.SCORECARD_SUBMITTED) -> None:
     with Session(engine) as session:
-        publish(session, get_spec(session, SPEC).id, kind)
+        changes.record(session, kind, spec_id=get_spec(session, SPEC).id)
         session.commit()
 
 
@@ -51,7 +52,7 @@ def test_dashboard_stream_sends_every_fragment(thread_server, committed_manager,
         reader = SSEReader(response)
         _wait_for(lambda: broker.subscriber_count >= 1)
         _wait_for_listener(thread_server)
-        _publish_committed(engine, "weights_changed")
+        _publish_committed(engine, ChangeKind.SPEC_VERSION_CREATED)
         assert 'id="live-performance"' in reader.next_event("live")
         assert 'id="charts"' in reader.next_event("charts")
         assert 'id="ranking"' in reader.next_event("ranking")

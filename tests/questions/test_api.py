@@ -53,7 +53,7 @@ def test_put_question_set_makes_new_version(client: TestClient, session: Session
     assert [q["id"] for q in body["questions"]][-1] == "custom_ledger"
     spec = get_spec(session, "senior-backend-payments")
     assert spec.current_version == body["version_number"]
-    assert current_content(session, spec.slug)["rounds"][0]["questions"][2]["kind"] == "written"
+    assert current_content(session, spec.slug).rounds[0].questions[2].kind == "written"
 
 
 def test_put_question_set_accepts_bank_ids(client: TestClient, session: Session) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from app.bank.loader import load_bank
 from app.models import LEVELS
 from app.questions.engine import coverage_by_weight, draw, level_tiers
+from app.specs.content import Round, RoundQuestion, SpecContent
 from app.specs.schema import validate_spec
 from app.specs.service import publish_defaults
 from app.yamlio import parse
@@ -22,14 +24,15 @@ ITEMS = list(BANK.questions.values())
 COMPS = ["alpha", "beta", "gamma", "delta"]
 
 
-def seed_002() -> dict[str, Any]:
+def seed_002() -> SpecContent:
     doc = parse((ROOT / "job_specs" / "senior-backend-payments.yaml").read_bytes(), "seed-002")
     return validate_spec(doc.data, bank=BANK.lookup)
 
 
-def content_for(level: str, weights: tuple[float, ...] = (0.4, 0.3, 0.2, 0.1)) -> dict[str, Any]:
-    return {"slug": "synthetic", "level": level, "rounds": [],
-            "competencies": [{"id": c, "name": c.title(), "weight": w} for c, w in zip(COMPS, weights)]}
+def content_for(level: str, weights: tuple[float, ...] = (0.4, 0.3, 0.2, 0.1)) -> SpecContent:
+    return SpecContent.from_dict({
+        "slug": "synthetic", "title": "Synthetic", "level": level, "description": "-", "rounds": [],
+        "competencies": [{"id": c, "name": c.title(), "weight": w, "definition": "-"} for c, w in zip(COMPS, weights)]})
 
 
 item = st.fixed_dictionaries({
@@ -86,7 +89,7 @@ def test_draw_first_pick_covers_most_weight(bank: list[dict], count: int) -> Non
     chosen = draw(bank, content=content, round_kind="written", count=count, seed="s")
     at_level, _ = level_tiers(bank, kind="written", level="senior")
     if chosen and at_level:
-        weights = {c["id"]: c["weight"] for c in content["competencies"]}
+        weights = content.weights
         best = max(sum(weights.get(t, 0) for t in q["tags"]) for q in at_level)
         first = next(q for q in bank if q["id"] == chosen[0]["id"])
         assert abs(sum(weights.get(t, 0) for t in first["tags"]) - best) < 1e-9
@@ -104,9 +107,9 @@ def test_draw_seed_002_written_covers_two_heaviest_competencies() -> None:
 
 def test_publish_defaults_seed_002_publishes_three_and_four() -> None:
     content = publish_defaults(seed_002(), current=None, bank=ITEMS)
-    written, behavioral = content["rounds"]
-    assert len(written["questions"]) == 3 and len(behavioral["questions"]) == 4
-    assert all(q["kind"] == "behavioral" for q in behavioral["questions"])
+    written, behavioral = content.rounds
+    assert len(written.questions) == 3 and len(behavioral.questions) == 4
+    assert all(q.kind == "behavioral" for q in behavioral.questions)
     assert coverage_by_weight(content)["weight_covered"] == 1.0
 
 
@@ -139,10 +142,10 @@ def test_draw_widens_to_adjacent_level_only_when_needed() -> None:
 
 
 def test_coverage_by_weight_warns_on_uncovered_heavy_competency() -> None:
-    content = seed_002()
-    content["rounds"] = [{"key": "r", "kind": "written", "questions": [
-        {"id": "a", "competencies": ["financial_systems_design"]},
-        {"id": "b", "competencies": ["fastapi_kafka_systems"]}]}]
+    questions = (RoundQuestion(id="a", text="a", competencies=("financial_systems_design",)),
+                 RoundQuestion(id="b", text="b", competencies=("fastapi_kafka_systems",)))
+    rnd = Round(key="r", name="R", kind="written", duration_minutes=30, question_count=2, questions=questions)
+    content = dataclasses.replace(seed_002(), rounds=(rnd,))
     report = coverage_by_weight(content)
     assert report["weight_covered"] == 0.4
     assert len(report["warnings"]) == 3

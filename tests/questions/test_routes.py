@@ -122,7 +122,7 @@ def test_editor_publish_makes_new_version(client: TestClient, session: Session) 
     shown = client.get(target).text
     assert "Published v" in shown and f"v{number + 1}-" in shown
     moved_ids = [q["id"] for q in json.loads(field(moved.text, "draft"))["round_01"]]
-    assert [q["id"] for q in current_content(session, SLUG)["rounds"][0]["questions"]] == moved_ids
+    assert [q.id for q in current_content(session, SLUG).rounds[0].questions] == moved_ids
 
 
 def test_editor_publish_on_stale_base_is_a_clear_conflict(client: TestClient, session: Session) -> None:

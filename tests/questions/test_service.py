@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from app.errors import Conflict, Invalid
 from app.interviews.service import round_questions
 from app.questions import service
 from app.questions.engine import coverage_by_weight
+from app.specs.content import SpecContent
 from app.specs.service import bank_items, current_content, get_spec, prepare, save_content
 from tests.factories import make_interview
 from tests.specs.helpers import spec
@@ -20,9 +22,9 @@ SLUG = "senior-backend-payments"
 
 def test_suggestions_rank_by_kept_competency_weight(session: Session) -> None:
     content = current_content(session, SLUG)
-    draft = content["rounds"][0]["questions"]
+    draft = [q.to_dict() for q in content.rounds[0].questions]
     rows = service.suggestions(bank_items(session), content=content, round_key="round_01", draft=draft, index=0)
-    weights = {c["id"]: c["weight"] for c in content["competencies"]}
+    weights = content.weights
     kept = [s["keeps"] for s in rows]
     assert len(rows) == 5 and kept == sorted(kept, reverse=True)
     assert kept[0] == pytest.approx(sum(weights[c] for c in draft[0]["competencies"]))
@@ -32,7 +34,7 @@ def test_suggestions_rank_by_kept_competency_weight(session: Session) -> None:
 
 def test_suggestions_for_behavioral_round_are_prompts(session: Session) -> None:
     content = current_content(session, SLUG)
-    draft = content["rounds"][1]["questions"]
+    draft = [q.to_dict() for q in content.rounds[1].questions]
     rows = service.suggestions(bank_items(session), content=content, round_key="round_02", draft=draft, index=1)
     assert rows and all(s["kind"] == "behavioral" for s in rows)
 
@@ -50,27 +52,27 @@ def test_custom_question_needs_text_tags_and_rubric(session: Session) -> None:
 def test_publish_makes_version_and_keeps_other_rounds(session: Session) -> None:
     spec = get_spec(session, SLUG)
     before = current_content(session, SLUG)
-    reordered = before["rounds"][0]["questions"][::-1]
+    reordered = [q.to_dict() for q in before.rounds[0].questions[::-1]]
     result = service.publish(session, spec=spec, sets={"round_01": reordered}, actor=None,
                              base_version=spec.current_version)
     assert result.created and result.version.source == "editor"
     after = current_content(session, SLUG)
-    assert after["rounds"][0]["questions"] == reordered
-    assert after["rounds"][1]["questions"] == before["rounds"][1]["questions"]
+    assert [q.to_dict() for q in after.rounds[0].questions] == reordered
+    assert after.rounds[1].questions == before.rounds[1].questions
     with pytest.raises(Conflict):
-        service.publish(session, spec=spec, sets={"round_01": before["rounds"][0]["questions"]}, actor=None,
-                        base_version=result.version.number - 1)
+        service.publish(session, spec=spec, sets={"round_01": [q.to_dict() for q in before.rounds[0].questions]},
+                        actor=None, base_version=result.version.number - 1)
 
 
 def test_publish_unchanged_makes_no_version(session: Session) -> None:
     spec = get_spec(session, SLUG)
     number = spec.current_version
-    same = current_content(session, SLUG)["rounds"][0]["questions"]
+    same = [q.to_dict() for q in current_content(session, SLUG).rounds[0].questions]
     result = service.publish(session, spec=spec, sets={"round_01": same}, actor=None, base_version=None)
     assert not result.created and spec.current_version == number
 
 
-def _rotating_spec(session: Session, *, tags: bool = False) -> dict[str, Any]:
+def _rotating_spec(session: Session, *, tags: bool = False) -> SpecContent:
     def q(qid: str, comp: str) -> dict[str, Any]:
         source = {"source": "ai", "provenance": {"model": "m", "generated_at": "t", "prompt_hash": "h"}} \
             if qid.endswith("1") else {"source": "custom"}
@@ -93,15 +95,14 @@ def _rotating_spec(session: Session, *, tags: bool = False) -> dict[str, Any]:
 @pytest.mark.parametrize("tags", [False, True])
 def test_rotation_gives_candidates_different_sets_of_equal_coverage(session: Session, tags: bool) -> None:
     content = _rotating_spec(session, tags=tags)
-    pool = {q["id"]: q for q in content["rounds"][0]["questions"]}
+    pool = {q.id: q for q in content.rounds[0].questions}
     sets = []
     for _ in range(8):
         interview = make_interview(session, spec_slug="rotating-spec").interview
         questions = round_questions(interview, content, "round_01")
         assert len(questions) == 2
-        covered = {**content, "rounds": [{"key": "r", "kind": "written", "questions": questions}]}
-        assert coverage_by_weight(covered)["weight_covered"] == 1.0
+        assert coverage_by_weight(content, {"round_01": [q.to_dict() for q in questions]})["weight_covered"] == 1.0
         for q in questions:  # kept as published: competencies, source and provenance
-            assert {k: v for k, v in q.items() if k != "why"} == pool[q["id"]]
-        sets.append(frozenset(q["id"] for q in questions))
+            assert dataclasses.replace(q, why=None) == dataclasses.replace(pool[q.id], why=None)
+        sets.append(frozenset(q.id for q in questions))
     assert len(set(sets)) > 1

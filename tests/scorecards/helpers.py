@@ -34,7 +34,7 @@ def answer_round(session: Session, interview: Interview, round_key: str = "round
                  submitted: bool = True, text: str = "I would use an idempotency key per payment.") -> RoundAttempt:
     """The candidate's attempt at a round, with an answer to every question."""
     content = interview_content(session, interview)
-    questions = round_questions(interview, content, round_key)
+    questions = [q.to_dict() for q in round_questions(interview, content, round_key)]
     now = utcnow()
     attempt = RoundAttempt(interview_id=interview.id, round_key=round_key, started_at=now - timedelta(minutes=40),
                            deadline=now + timedelta(minutes=5), submitted_at=now if submitted else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -9,10 +11,11 @@ from app.bank.loader import cached_bank
 from app.models import LEVELS
 from app.scorecards.anchors import GENERIC, scale
 from app.settings import get_settings
+from app.specs.content import Competency
 
 TAGS = cached_bank(str(get_settings().question_bank_dir)).tags
-FSD = {"id": "financial_systems_design", "name": "Financial Systems Design", "weight": 1.0,
-       "definition": "Designs payment state machines."}
+FSD = Competency(id="financial_systems_design", name="Financial Systems Design", weight=1.0,
+                 definition="Designs payment state machines.")
 
 
 def test_scale_senior_uses_neighbouring_levels_of_the_guide() -> None:
@@ -37,16 +40,16 @@ def test_scale_principal_has_generic_top_points() -> None:
 
 
 def test_scale_uses_tags_and_falls_back_to_definition() -> None:
-    tagged = {**FSD, "id": "payments", "tags": ["unknown_tag", "financial_systems_design"]}
+    tagged = dataclasses.replace(FSD, id="payments", tags=("unknown_tag", "financial_systems_design"))
     assert scale(tagged, "mid")[2].description == TAGS["financial_systems_design"]["anchors"]["mid"]
-    unknown = {**FSD, "id": "negotiation"}
+    unknown = dataclasses.replace(FSD, id="negotiation")
     points = scale(unknown, "mid")
-    assert points[2].description == FSD["definition"] and points[3].description == ""
+    assert points[2].description == FSD.definition and points[3].description == ""
 
 
 @given(level=st.sampled_from(LEVELS), tag=st.sampled_from(sorted(TAGS)))
 def test_scale_always_five_points_three_meets_this_level(level: str, tag: str) -> None:
-    points = scale({"id": tag, "name": tag, "weight": 1, "definition": "d"}, level)
+    points = scale(Competency(id=tag, name=tag, weight=1, definition="d"), level)
     assert [a.value for a in points] == [1, 2, 3, 4, 5]
     assert points[2].label == f"3 · Meets the bar for {level}"
     assert points[2].description == TAGS[tag]["anchors"][level]

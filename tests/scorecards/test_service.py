@@ -36,7 +36,7 @@ def test_round_view_live_round_covers_every_competency(session: Session) -> None
     interview = interview_for(session, interviewers={"round_03": [alice]}, spec_slug="fintech-backend-senior")
     view = round_view(session, card_of(session, interview, alice, "round_03"))
     assert view.is_live and view.questions == []
-    assert view.covered_ids == [c["id"] for c in view.content["competencies"]]
+    assert view.covered_ids == list(view.content.competency_ids)
 
 
 def test_validate_changes_refuses_bad_values_and_uncovered_competencies(session: Session) -> None:
@@ -225,21 +225,19 @@ def test_waiting_label_units(seconds: float, label: str) -> None:
     assert waiting_label(seconds) == label
 
 
-def test_submit_and_amend_publish_dashboard_events(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import app.events
-
-    published = []
-    monkeypatch.setattr(app.events, "publish", lambda db, spec_id, kind: published.append((spec_id, kind)))
+def test_submit_and_amend_record_their_changes(session: Session, recorded_changes) -> None:  # type: ignore[no-untyped-def]
+    published = recorded_changes.seen
     [alice] = interviewers(session, 1)
     interview = interview_for(session, interviewers={"round_01": [alice]})
     card = card_of(session, interview, alice)
+    published.clear()  # the interview's creation
     _draft(session, card, ratings=FULL)
     assert published == []  # drafts move no dashboard
     service.submit(session, card=card, actor=alice)
     change = service.validate_changes(round_view(session, card), ratings={"production_ownership": 3}, notes={},
                                       must_haves={})
     service.amend(session, card=card, actor=alice, changes=change, reason="recount")
-    assert published == [(interview.spec_id, "scorecard_submitted"), (interview.spec_id, "scorecard_amended")]
+    assert published == [(interview.spec_id, "scorecard.submitted"), (interview.spec_id, "scorecard.amended")]
 
 
 def test_submit_drops_unrated_rows_outside_the_round(session: Session) -> None:

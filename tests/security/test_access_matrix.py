@@ -42,8 +42,8 @@ from tests.aio import run
 from tests.conftest import ROOT
 from tests.factories import PASSWORD
 from tests.routes import api_routes
-from tests.security.world import (A_ANSWER, IDENTITIES, ROUND, SECRET_NAME, SPEC_A, REMOTE, World, a_state,
-                                  build_world, editor_form, fill, outcome)
+from tests.security.world import (A_ANSWER, IDENTITIES, ROUND, SECRET_NAME, SPEC_A, REMOTE, VOICE_CHUNK, VOICE_ROUND,
+                                  World, a_state, build_world, editor_form, fill, outcome)
 
 #                                                                 identities, in this order:
 #                                                                 anonymous, candidate_other,
@@ -93,6 +93,16 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/take/{token}/rounds/{key}": "ADAAAA",
     "PUT /api/v1/take/{token}/rounds/{key}/answers/{question_id}": "ADAAAA",
     "POST /api/v1/take/{token}/rounds/{key}/submit": "ADAAAA",
+    # the voice round (round_02 of A): chunks, consent, a prompt switched to typing
+    "POST /take/{token}/rounds/{key}/consent": "ADAAAA",
+    "POST /api/v1/take/{token}/rounds/{key}/consent": "ADAAAA",
+    "POST /api/v1/take/{token}/rounds/{key}/answers/{question_id}/audio": "ADAAAA",
+    "POST /api/v1/take/{token}/rounds/{key}/answers/{question_id}/typed": "ADAAAA",
+    # Cal's speech is the same for every candidate: nothing of A's (and this world has no clips)
+    "GET /api/v1/take/{token}/rounds/{key}/prompts/{question_id}/speech": "DDDDDD",
+    "GET /api/v1/take/{token}/rounds/{key}/speech/intro": "DDDDDD",
+    # A's recorded answer: managers; the round's interviewers (this world's is on round_01 only)
+    "GET /api/v1/interviews/{interview_id}/answers/{answer_id}/audio": "DDDDAA",
     # dashboards and scores: managers (an interviewer's card on A is still a draft)
     "GET /specs/{slug}/dashboard": "DDDDAA",
     "GET /specs/{slug}/live": "DDDDAA",
@@ -133,7 +143,16 @@ ALLOWED_STATUS = {"POST /scorecards/{scorecard_id}/amend": {409},
                   "POST /api/v1/scorecards/{scorecard_id}/amend": {409}}
 # The other candidate's own link works on every candidate route (so its refusals are about A), except
 # that A's question is not in B's round.
-OTHER_LINK_STATUS = {"PUT /api/v1/take/{token}/rounds/{key}/answers/{question_id}": {404}}
+OTHER_LINK_STATUS = {"PUT /api/v1/take/{token}/rounds/{key}/answers/{question_id}": {404},
+                     # B's spec has no voice round
+                     **{label: {404} for label in (
+                         "POST /take/{token}/rounds/{key}/consent", "POST /api/v1/take/{token}/rounds/{key}/consent",
+                         "POST /api/v1/take/{token}/rounds/{key}/answers/{question_id}/audio",
+                         "POST /api/v1/take/{token}/rounds/{key}/answers/{question_id}/typed",
+                         "GET /api/v1/take/{token}/rounds/{key}/prompts/{question_id}/speech",
+                         "GET /api/v1/take/{token}/rounds/{key}/speech/intro")}}
+VOICE_ROUTES = {label for label in OTHER_LINK_STATUS if "/audio" in label or "consent" in label or "typed" in label
+                or "speech" in label}
 OUTSIDERS = ("anonymous", "candidate_other", "interviewer_unassigned")  # nothing of A is theirs
 STREAMS = {"GET /specs/{slug}/events"}  # endless: read the head and the first chunk only
 
@@ -192,6 +211,10 @@ def bodies(world: World) -> dict[str, dict[str, Any]]:
         "POST /api/v1/job-specs/{slug}/rounds/{key}/questions/generate": {"json": {"source": "bank", "count": 3}},
         "PUT /api/v1/take/{token}/rounds/{key}/answers/{question_id}": {
             "json": {"text": "A revised answer about ledgers", "revision": 2}},
+        "POST /take/{token}/rounds/{key}/consent": {"data": {"choice": "voice"}},
+        "POST /api/v1/take/{token}/rounds/{key}/consent": {"json": {"choice": "voice"}},
+        "POST /api/v1/take/{token}/rounds/{key}/answers/{question_id}/audio": {
+            "params": {"seq": "1"}, "content": VOICE_CHUNK[44:], "headers": {"Content-Type": "audio/wav"}},
         "POST /scorecards/{scorecard_id}": {"data": {f"rating__{covered[0]}": "4", "action": "save"}},
         "POST /scorecards/{scorecard_id}/amend": {"data": {f"rating__{covered[0]}": "4",
                                                            "reason": "Re-read the answer"}},
@@ -262,7 +285,8 @@ def first_chunk(world: World, identity: str, path: str) -> Answered:
 
 def send(world: World, identity: str, label: str, path: str | None = None, **overrides: Any) -> Any:
     method, template = label.split(" ", 1)
-    path = path or world.path(identity, template)
+    voice = {"key": VOICE_ROUND, "question_id": world.data["voice_prompt"]} if label in VOICE_ROUTES else {}
+    path = path or world.path(identity, template, answer_id=world.data["voice_answer_id"], **voice)
     if label in STREAMS:
         return first_chunk(world, identity, path)
     kwargs = overrides or bodies(world).get(label, {})
@@ -273,7 +297,7 @@ def reached_a(world: World, response: Any, before: list, after: list) -> str:
     """A when the response shows anything of interview A, or A's rounds changed; else D."""
     seen = response.text + " " + response.headers.get("location", "")
     markers = (SECRET_NAME, A_ANSWER, world.params["token"], world.params["interview_id"], world.data["a_title"],
-               world.data["a_deadline"])
+               world.data["a_deadline"], world.data["a_voice_deadline"])
     return "A" if before != after or any(marker in seen for marker in markers) else "D"
 
 

@@ -2,7 +2,8 @@
 
 Interview A (the target) is on `senior-backend-payments`, candidate SECRET_NAME, with the
 assigned interviewer on round_01 (a complete draft scorecard) and the candidate halfway through
-round_01 (one answer saved). Interview B belongs to another candidate, on `senior-golang-fintech`,
+round_01 (one answer saved) and a quarter through the voice round round_02 (consented, the first
+prompt's recording begun). Interview B belongs to another candidate, on `senior-golang-fintech`,
 with the unassigned interviewer on its round_01: that interviewer has work in the system, just
 none on A or A's spec. Every path parameter names A; only the candidate of B uses B's token.
 
@@ -33,9 +34,15 @@ from app.scorecards import service as cards
 from app.scorecards.rounds import round_view
 from app.settings import get_settings
 from app.specs import service as specs
+from app.specs.content import SpecContent
 from app.take import clock
 from app.take import service as take
+from app.voice import consent as voice_consent
+from app.voice import service as voice
+from app.voice.models import Consent
+from app.voice.state import voice_answers
 from tests.factories import PASSWORD, bearer, make_candidate, make_interview
+from tests.voice.helpers import tone_wav
 
 IDENTITIES = ("anonymous", "candidate_other", "interviewer_unassigned", "interviewer_assigned", "hiring_manager",
               "admin")
@@ -45,6 +52,8 @@ SECRET_NAME = "Zelda Quartermaine"
 A_ANSWER = "Append-only ledger entries keyed by payment intent (answer of interview A)"
 SPEC_A, SPEC_B = "senior-backend-payments", "senior-golang-fintech"
 ROUND = "round_01"
+VOICE_ROUND = "round_02"  # seed 002's voice round
+VOICE_CHUNK = tone_wav(0.5)
 # Not loopback: `/metrics` must judge the caller's credentials, not the test transport.
 REMOTE = ("203.0.113.9", 41000)
 
@@ -68,9 +77,9 @@ class World:
         """The identity's client for this path: bearer for the JSON API, cookies for pages."""
         return (self.api if path.startswith("/api/") else self.pages)[identity]
 
-    def path(self, identity: str, template: str) -> str:
+    def path(self, identity: str, template: str, **overrides: str) -> str:
         """The route with its parameters filled in; the other candidate's links carry B's token."""
-        params = dict(self.params)
+        params = {**self.params, **overrides}
         if identity == "candidate_other":
             params["token"] = self.other["token"]
         return fill(template, params)
@@ -104,6 +113,15 @@ def _start_with_answer(session: Session, interview: Any, text: str | None) -> Ro
     return attempt
 
 
+def _record_voice(session: Session, interview: Any) -> tuple[RoundAttempt, str, str]:
+    """A's voice round consented to and its first prompt's recording begun: (attempt, prompt, answer id)."""
+    attempt, _ = voice_consent.give(session, interview, VOICE_ROUND, choice="voice", now=clock.now())
+    prompt = attempt.questions[0]["id"]
+    voice.receive_chunk(session, interview, VOICE_ROUND, prompt, seq=0, final=False, content_type="audio/wav",
+                        data=VOICE_CHUNK, now=clock.now())
+    return attempt, prompt, voice_answers(session, attempt)[prompt].answer_id
+
+
 def build_world(session: Session, app: Any) -> World:
     """Build and commit the world; every request of the test then sees it."""
     users = {identity: _user(session, role, identity) for identity, role in STAFF_ROLES.items()}
@@ -114,6 +132,7 @@ def build_world(session: Session, app: Any) -> World:
                            actor=manager)
     attempt_a = _start_with_answer(session, new_a.interview, A_ANSWER)
     _start_with_answer(session, new_b.interview, None)  # B's links work too: their refusals are about A
+    voice_attempt, voice_prompt, voice_answer_id = _record_voice(session, new_a.interview)
 
     card = session.exec(select(Scorecard).where(Scorecard.interview_id == new_a.interview.id)).one()
     view = round_view(session, card)
@@ -124,7 +143,7 @@ def build_world(session: Session, app: Any) -> World:
     version = specs.get_version(session, spec)
     content = copy.deepcopy(version.content)
     spare = make_candidate(session, name="Spare Candidate", email="spare@matrix.example.test")
-    first_question = round_questions(new_a.interview, interview_content(session, new_a.interview), ROUND)[0]["id"]
+    first_question = round_questions(new_a.interview, interview_content(session, new_a.interview), ROUND)[0].id
 
     api_headers = {identity: bearer(session, user) for identity, user in users.items()}
     cookies = {identity: start_session(session, user)[0] for identity, user in users.items()}
@@ -137,7 +156,9 @@ def build_world(session: Session, app: Any) -> World:
         data={"content": content, "version": version, "covered": covered, "candidate_id": spare.id,
               "assigned_email": users["interviewer_assigned"].email, "manager_email": manager.email,
               "a_deadline": attempt_a.deadline.isoformat(), "a_title": content["title"],
-              "question_draft": EditorState(published_sets(content)).as_json()},
+              "a_voice_deadline": voice_attempt.deadline.isoformat(), "voice_prompt": voice_prompt,
+              "voice_answer_id": voice_answer_id,
+              "question_draft": EditorState(published_sets(SpecContent.from_dict(content))).as_json()},
         app=app)
     for identity in IDENTITIES:
         if identity == "anonymous":
@@ -162,6 +183,8 @@ def a_state(session: Session, world: World) -> list[tuple[Any, ...]]:
         state.append((attempt.round_key, attempt.submitted_at, attempt.closed_by))
         answers = session.exec(select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.question_id)).all()
         state.extend((a.question_id, a.revision, a.text) for a in answers)
+        state.extend((qid, v.mode, v.chunks, v.bytes, v.finalized_at) for qid, v in sorted(voice_answers(session, attempt).items()))
+        state.extend((c.purpose, c.choice, c.at) for c in session.exec(select(Consent).where(Consent.attempt_id == attempt.id)))
     return state
 
 

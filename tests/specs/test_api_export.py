@@ -24,7 +24,8 @@ def test_export_of_shipped_spec_loads_back_unchanged(client, session, slug):
     version = service.get_version(session, service.get_spec(session, slug))
     doc = yamlio.parse(response.text, f"{slug}.yaml")
     content = validate_spec(doc.data, bank=service.bank_lookup(session))
-    assert content == version.content
+    assert content.to_dict() == version.content
+    assert content == service.content_of(version)
     assert service.content_digest(content) == version.content_hash
 
 

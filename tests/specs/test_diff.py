@@ -9,8 +9,15 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.specs.diff import diff_contents, format_weight, word_diff
+from app.specs.content import SpecContent
+from app.specs.diff import diff_contents as diff_typed
+from app.specs.diff import format_weight, word_diff
 from tests.specs.helpers import BASE
+
+
+def diff_contents(old, new):
+    """The diff of two content dicts, read into SpecContent as a stored version would be."""
+    return diff_typed(SpecContent.from_dict(old), SpecContent.from_dict(new))
 
 
 def _changed(**changes):

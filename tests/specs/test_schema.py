@@ -28,9 +28,9 @@ def file_problems(tmp_path: Path, text: str, name: str = "bad.yaml"):
 
 def test_validate_spec_accepts_valid_spec_and_canonicalises_numbers():
     content = validate_spec(spec())
-    assert content["rounds"][0]["duration_minutes"] == 45 and isinstance(content["rounds"][0]["duration_minutes"], int)
-    assert content["competencies"][0]["weight"] == 0.6
-    assert "questions" not in content["rounds"][0]
+    assert content.rounds[0].duration_minutes == 45 and isinstance(content.rounds[0].duration_minutes, int)
+    assert content.competencies[0].weight == 0.6
+    assert not content.rounds[0].published and "questions" not in content.to_dict()["rounds"][0]
 
 
 def test_weights_summing_to_090_reported_with_sum_line_and_column(tmp_path):
@@ -47,7 +47,7 @@ def test_weights_summing_to_090_reported_with_sum_line_and_column(tmp_path):
 def test_weight_within_tolerance_is_accepted_and_kept_as_given():
     data = spec()
     data["competencies"][0]["weight"] = 0.6005
-    assert validate_spec(data)["competencies"][0]["weight"] == 0.6005
+    assert validate_spec(data).competencies[0].weight == 0.6005
 
 
 @pytest.mark.parametrize("weight", [0, -0.1, 1.5, "heavy", None])
@@ -108,7 +108,7 @@ def test_round_rules_written_needs_questions_live_may_have_none_duration_fractio
     data = spec()
     data["rounds"].append({"key": "live", "name": "Live", "kind": "live", "duration_minutes": 7.5, "question_count": 0})
     content = validate_spec(data)
-    assert content["rounds"][2]["duration_minutes"] == 7.5
+    assert content.rounds[2].duration_minutes == 7.5
 
 
 @pytest.mark.parametrize("duration", [0, -5, "long"])
@@ -150,6 +150,6 @@ def test_weights_accepted_exactly_when_they_sum_to_one(weights):
     data["competencies"] = [{"id": f"c{i}", "name": f"C{i}", "weight": w, "definition": "d"} for i, w in enumerate(weights)]
     ok = abs(sum(weights) - 1.0) <= 0.001
     if ok:
-        assert len(validate_spec(data)["competencies"]) == len(weights)
+        assert len(validate_spec(data).competencies) == len(weights)
     else:
         assert any("weights sum to" in m for _, m in problems_of(data))

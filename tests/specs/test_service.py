@@ -115,8 +115,8 @@ def test_every_shipped_spec_has_valid_published_sets(session):
     for path in sorted((ROOT / "job_specs").glob("*.yaml")):
         slug = yaml.safe_load(path.read_text())["slug"]
         content = service.current_content(session, slug)
-        for rnd in content["rounds"]:
-            if rnd["kind"] != "live":
-                assert len(rnd["questions"]) == rnd["question_count"], (slug, rnd["key"])
-                assert all(q["kind"] == ("behavioral" if rnd["kind"] == "behavioral" else "written") for q in rnd["questions"])
-        assert abs(sum(c["weight"] for c in content["competencies"]) - 1) <= 0.001
+        for rnd in content.rounds:
+            if rnd.kind != "live":
+                assert len(rnd.questions) == rnd.question_count, (slug, rnd.key)
+                assert all(q.kind == ("behavioral" if rnd.kind == "behavioral" else "written") for q in rnd.questions)
+        assert abs(sum(c.weight for c in content.competencies) - 1) <= 0.001

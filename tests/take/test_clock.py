@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from app.errors import Conflict
 from app.models import Interview
+from app.specs.content import Round
 from app.specs.service import current_content
 from app.take import service
 from tests.factories import make_interview
@@ -20,7 +21,8 @@ FACTORS = st.sampled_from([1.0, 1.25, 1.5, 2.0, 4.0])
 @given(minutes=st.floats(min_value=0.01, max_value=24 * 60, allow_nan=False), factor=FACTORS)
 def test_deadline_is_start_plus_duration_times_factor(minutes, factor):
     interview = Interview(time_factor=factor)
-    deadline = service.deadline_for(START, {"duration_minutes": minutes}, interview)
+    rnd = Round(key="r", name="R", kind="written", duration_minutes=minutes, question_count=1)
+    deadline = service.deadline_for(START, rnd, interview)
     assert abs((deadline - START).total_seconds() - minutes * 60 * factor) < 1e-3
 
 

@@ -1,0 +1,89 @@
+"""A second derivation of the dashboard, straight from the rating rows with SQL aggregates.
+
+It exists to check the running totals (app/dashboard/stats.py) and `scoring` against a form that
+shares no code with them: Python never loops over rating rows.
+
+1. ``interviews`` and ``completed`` are ``count(*)`` and ``count(completed_at)`` of the spec's
+   interviews.
+2. ``cell`` is the mean of the submitted, non-null ratings per (completed interview,
+   competency): ``GROUP BY interview_id, competency_id`` over rating ⨝ scorecard ⨝ interview.
+3. Per competency, ``avg_score`` is ``avg((mean - 1) / 4 * 100)`` over the cells of that
+   competency and ``n`` their count (a competency score depends only on ratings, never on
+   weights, so every version's interviews count).
+4. Each interview is scored with its own version's weights: the weights of every version of
+   the spec become a small literal table ``(version_id, competency_id, weight)``; joined to the
+   cells it gives ``overall = Σ w·score / Σ w`` per interview (``Σ w`` over rated competencies is
+   the coverage), and ``avg_score`` is the mean of those overalls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float, func, literal, select, union_all
+from sqlmodel import Session
+
+from app.dashboard.service import dashboard_body
+from app.dashboard.stats import rating_means
+from app.models import Interview, JobSpec, JobSpecVersion, Scorecard
+from app.specs import service as specs
+
+
+def _cells(spec_id: str):  # type: ignore[no-untyped-def]
+    """Per (completed interview, competency): the mean of its submitted non-null ratings."""
+    return (rating_means().join(Interview, Interview.id == Scorecard.interview_id)
+            .where(Interview.spec_id == spec_id, Interview.completed_at.is_not(None))
+            .subquery("cell"))
+
+
+def _weights_table(session: Session, spec_id: str):  # type: ignore[no-untyped-def]
+    """Every version's weights as a literal table (version_id, competency_id, weight)."""
+    versions = session.execute(select(JobSpecVersion.id).where(JobSpecVersion.spec_id == spec_id)).scalars().all()
+    rows = [select(literal(vid).label("version_id"), literal(cid).label("competency_id"),
+                   literal(float(weight), Float).label("weight"))
+            for vid in versions for cid, weight in specs.version_content(session, vid).weights.items()]
+    if not rows:
+        return None
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("version_weight")
+
+
+def _counts(session: Session, spec_id: str) -> tuple[int, int]:
+    row = session.execute(select(func.count(Interview.id), func.count(Interview.completed_at))
+                          .where(Interview.spec_id == spec_id)).one()
+    return int(row[0]), int(row[1])
+
+
+def _avg_overall(session: Session, spec_id: str) -> float | None:
+    weights = _weights_table(session, spec_id)
+    if weights is None:
+        return None
+    cell = _cells(spec_id)
+    score = (cell.c.mean - 1.0) / 4.0 * 100.0
+    per_interview = (
+        select((func.sum(weights.c.weight * score) / func.sum(weights.c.weight)).label("overall"))
+        .select_from(cell)
+        .join(Interview, Interview.id == cell.c.interview_id)
+        .join(weights, (weights.c.version_id == Interview.spec_version_id)
+              & (weights.c.competency_id == cell.c.competency_id))
+        .group_by(cell.c.interview_id)
+        .having(func.sum(weights.c.weight) > 0)
+        .subquery("per_interview")
+    )
+    value = session.execute(select(func.avg(per_interview.c.overall))).scalar()
+    return None if value is None else float(value)
+
+
+def _per_competency(session: Session, spec_id: str) -> dict[str, tuple[float, int]]:
+    cell = _cells(spec_id)
+    rows = session.execute(
+        select(cell.c.competency_id, func.avg((cell.c.mean - 1.0) / 4.0 * 100.0), func.count())
+        .group_by(cell.c.competency_id)).all()
+    return {cid: (float(avg), int(n)) for cid, avg, n in rows}
+
+
+def dashboard_from_ratings(session: Session, spec: JobSpec) -> dict[str, Any]:
+    """The dashboard computed from the interview and rating rows by SQL aggregates."""
+    interviews, completed = _counts(session, spec.id)
+    per_competency = _per_competency(session, spec.id) if completed else {}
+    avg = _avg_overall(session, spec.id) if completed else None
+    return dashboard_body(specs.version_content(session, specs.get_version(session, spec).id), interviews, completed, avg, per_competency)
