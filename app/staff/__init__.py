@@ -1,0 +1,1 @@
+"""Staff pages: signing in and out (admin of users and personal accounts build on it)."""
