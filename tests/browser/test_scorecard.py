@@ -33,9 +33,9 @@ def _assigned_interview(live_server) -> dict[str, str]:  # type: ignore[no-untyp
             session.add(Answer(attempt_id=attempt.id, question_id=q["id"], text=f"Dana's answer to {q['id']}",
                                revision=1))
         session.commit()
-        names = {c["id"]: c["name"] for c in content["competencies"]}
+        names = {c.id: c.name for c in content.competencies}
         return {"reliability": names["distributed_systems_reliability"],
-                "ownership": names["production_ownership"], "must_have": content["must_haves"][0]["text"]}
+                "ownership": names["production_ownership"], "must_have": content.must_haves[0].text}
 
 
 def test_interviewer_fills_and_submits_scorecard(page, live_server):  # type: ignore[no-untyped-def]
