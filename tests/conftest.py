@@ -25,6 +25,7 @@ from app.db import Session, make_engine  # noqa: E402
 from app.settings import get_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+wiring.install()  # the change handlers, as create_app and the CLI install them, for every test
 IS_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
 
 
@@ -44,7 +45,6 @@ def engine() -> Iterator[Engine]:
     from app.specs.service import load_files
 
     get_settings.cache_clear()
-    wiring.install()  # the change handlers, as create_app and the CLI install them
     eng = make_engine(TEST_DATABASE_URL)
     reset_database(eng)
     with eng.begin() as conn:
