@@ -37,6 +37,16 @@ def reset_database(engine: Engine) -> None:
             conn.execute(text("CREATE SCHEMA public"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Start from an empty database before anything is collected: a run that stopped half-way, or
+    one made from another checkout with newer migrations, must not decide how this one goes."""
+    eng = make_engine(TEST_DATABASE_URL)
+    try:
+        reset_database(eng)
+    finally:
+        eng.dispose()
+
+
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     """The migrated test database, with the question bank and shipped specs loaded."""
