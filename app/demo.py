@@ -22,6 +22,7 @@ from app import changes
 from app.auth.security import generate_password
 from app.auth.service import create_user, user_by_email
 from app.changes import ChangeKind
+from app.demo_answers import answer_for
 from app.interviews.service import create_candidate, create_interview, refresh_completion, round_questions
 from app.models import (Answer, AnswerRevision, Candidate, Interview, JobSpec, JobSpecVersion, MustHaveCheck, Rating,
                         RoundAttempt, Scorecard, utcnow)
@@ -51,16 +52,8 @@ FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Riley", "Casey", "Jamie",
          "Yuki", "Ines", "Ravi", "Chloe", "Tariq", "Sofia", "Emeka", "Hana")
 LAST = ("Kowalski", "Nakamura", "Haddad", "Fernandes", "Olsen", "Mensah", "Ivanova", "Park", "Dubois", "García",
         "Schmidt", "Ahmed", "Rossi", "Lindqvist", "Okonkwo", "Chen", "Novak", "Silva", "Murphy", "Kaur")
-STRONG = ("I would make the operation idempotent with a client-supplied key stored in the same transaction as the "
-          "state change, so a retry returns the first result. The ledger is double-entry: every movement is two "
-          "rows that sum to zero, written atomically, and reconciliation compares our ledger with the processor's "
-          "settlement file daily. For failures between services I'd use an outbox table and at-least-once delivery "
-          "with deduplicating consumers.")
-MEDIUM = ("I'd add a unique constraint on the request id so duplicates fail, and wrap the writes in a transaction. "
-          "If the downstream call times out we retry a few times with backoff. We log everything so support can "
-          "fix mismatches by hand if needed.")
-WEAK = ("I would use a queue and retry until it works. The database should handle consistency and we can monitor "
-        "errors in production.")
+# Every first name with every last name, shuffled once: unique names, no visible pattern.
+NAMES = random.Random(SEED).sample([(f, last) for f in FIRST for last in LAST], CANDIDATES)
 NOTES = {
     5: "Went well beyond the question: trade-offs, failure modes and how to verify it in production.",
     4: "Solid answer with concrete mechanisms; covered most edge cases without prompting.",
@@ -100,8 +93,8 @@ def _rating(rng: random.Random, ability: float, leniency: float) -> int:
     return max(1, min(5, round(ability + leniency + rng.gauss(0, 0.45))))
 
 
-def _answer(rng: random.Random, ability: float) -> str:
-    return STRONG if ability >= 3.6 else MEDIUM if ability >= 2.6 or rng.random() < 0.3 else WEAK
+def _answer(rng: random.Random, question: dict, ability: float) -> str:
+    return answer_for(rng, question, ability if ability >= 2.6 or rng.random() >= 0.3 else 2.6)
 
 
 def _take_rounds(session: Session, rng: random.Random, interview: Interview, content: SpecContent,
@@ -119,7 +112,7 @@ def _take_rounds(session: Session, rng: random.Random, interview: Interview, con
         session.add(attempt)
         session.flush()
         for question in attempt.questions:
-            text = _answer(rng, ability + rng.gauss(0, 0.3))
+            text = _answer(rng, question, ability + rng.gauss(0, 0.3))
             answer = Answer(attempt_id=attempt.id, question_id=question["id"], text=text, revision=1,
                             saved_at=attempt.submitted_at)
             session.add(answer)
@@ -130,10 +123,11 @@ def _take_rounds(session: Session, rng: random.Random, interview: Interview, con
 
 
 def _score_card(session: Session, rng: random.Random, card: Scorecard, content: SpecContent,
-                abilities: dict[str, float], leniency: float, fails: str | None, submit: bool) -> None:
+                abilities: dict[str, float], leniency: float, fails: str | None, submit: bool, rater: str) -> None:
     given = []
     for c in content.competencies:
-        value = None if rng.random() < 0.18 else _rating(rng, abilities[c.id], leniency)
+        bias = random.Random(f"{rater}:{c.id}").gauss(0, 0.35)  # this rater's view of this competency
+        value = None if rng.random() < 0.18 else _rating(rng, abilities[c.id], leniency + bias)
         note = "" if value is None or rng.random() < 0.4 else NOTES[value]
         session.add(Rating(scorecard_id=card.id, competency_id=c.id, value=value, note=note))
         given += [value] if value is not None else []
@@ -150,7 +144,8 @@ def _score_card(session: Session, rng: random.Random, card: Scorecard, content: 
 
 def _candidate(session: Session, rng: random.Random, k: int, spec: JobSpec, panel: list[Any], leniency: dict[str, float],
                now) -> str:  # type: ignore[no-untyped-def]
-    name = f"{FIRST[k % len(FIRST)]} {LAST[(k * 7) % len(LAST)]}"
+    first, last = NAMES[k]
+    name = f"{first} {last}"
     candidate = create_candidate(session, name=name, email=f"candidate{k + 1:02d}@{DEMO_DOMAIN}", actor=None)
     content = version_content(session, _current_version_id(session, spec))
     chosen = rng.sample(panel, 3 if rng.random() < 0.6 else 2)
@@ -172,7 +167,7 @@ def _candidate(session: Session, rng: random.Random, k: int, spec: JobSpec, pane
     draft = rng.randrange(len(cards)) if unfinished and not skip_round and cards else None
     for i, card in enumerate(cards):
         email = next(u.email for u in panel if u.id == card.interviewer_id)
-        _score_card(session, rng, card, content, abilities, leniency[email], fails, submit=i != draft)
+        _score_card(session, rng, card, content, abilities, leniency[email], fails, submit=i != draft, rater=email)
     for kind in (ChangeKind.ROUND_SUBMITTED, ChangeKind.SCORECARD_SUBMITTED):  # what the loops above did
         changes.record(session, kind, spec_id=spec.id, interview_id=interview.id)
     refresh_completion(session, interview)

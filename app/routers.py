@@ -18,18 +18,27 @@ def include_all(app: FastAPI) -> None:
     from app.specs import api as specs_api
     from app.specs import routes as specs_routes
     from app.staff import routes as staff_routes
+    from app.staff import account as staff_account
+    from app.staff import admin as staff_admin
+    from app.staff import api as staff_api
+    from app.staff import links as staff_links
+    from app.mail import routes as mail_routes
+    from app.candidates import routes as candidate_routes
     from app.take import api as take_api
     from app.take import routes as take_routes
     from app.interviews import api as interviews_api
     from app.interviews import routes as interviews_routes
     from app.voice import api as voice_api
     from app.voice import routes as voice_routes
+    from app.webhooks import api as webhooks_api
+    from app.webhooks import routes as webhooks_routes
 
     # The candidate API first: its autosave is the busiest route, and routes are matched in order.
     for module in (take_api, core_routes, observability, staff_routes, specs_routes, specs_api, questions_routes, questions_api,
                    take_routes, dashboard_routes, dashboard_api,
                    scorecards_routes, scorecards_api,
-                   interviews_api, interviews_routes, voice_api, voice_routes):
+                   interviews_api, interviews_routes, voice_api, voice_routes, webhooks_api, webhooks_routes,
+                   staff_admin, staff_account, staff_links, staff_api, mail_routes, candidate_routes):
         for route in module.router.routes:
             if isinstance(route, APIRoute) and not route.path.startswith("/api/v1/"):
                 route.include_in_schema = False  # the OpenAPI document describes the JSON API only

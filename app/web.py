@@ -28,8 +28,11 @@ templates.env.globals.update(is_manager=policy.is_manager, can_edit_spec=policy.
                              can_manage_interviews=policy.can_manage_interviews)
 
 NAV = {
-    "admin": [("Job specs", "/specs"), ("Interviews", "/interviews"), ("My scorecards", "/my/scorecards"), ("API docs", "/docs")],
-    "hiring_manager": [("Job specs", "/specs"), ("Interviews", "/interviews"), ("API docs", "/docs")],
+    "admin": [("Job specs", "/specs"), ("Interviews", "/interviews"), ("Candidates", "/candidates"),
+              ("My scorecards", "/my/scorecards"), ("Staff", "/admin/users"), ("Mail", "/admin/mail"),
+              ("Webhooks", "/admin/webhooks"), ("API docs", "/docs")],
+    "hiring_manager": [("Job specs", "/specs"), ("Interviews", "/interviews"), ("Candidates", "/candidates"),
+                       ("API docs", "/docs")],
     "interviewer": [("My scorecards", "/my/scorecards")],
 }
 

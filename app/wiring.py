@@ -14,12 +14,14 @@ from app.db import Session
 from app.events import LiveDashboards
 from app.jobs.registry import Registry
 from app.jobs.worker import Worker
+from app.mail.notify import InterviewMail
 from app.metrics import CommittedChanges
+from app.webhooks.outbox import WebhookOutbox
 
 
 def change_handlers() -> tuple[changes.Handler, ...]:
     """Totals first (they read the changed rows), then the live dashboards, then the metrics."""
-    return (RunningTotals(), LiveDashboards(), CommittedChanges())
+    return (RunningTotals(), LiveDashboards(), CommittedChanges(), WebhookOutbox(), InterviewMail())
 
 
 def install() -> None:
@@ -37,9 +39,13 @@ def session_scope() -> Iterator[Session]:
 
 def job_registry() -> Registry:
     """Every kind of background job this process runs (app/jobs/), with the sweeps between them."""
+    from app.mail import delivery as mail_delivery
+    from app.mail import notify as mail_notify
     from app.voice import jobs as voice_jobs
+    from app.webhooks import delivery as webhook_delivery
 
-    return Registry().add_all(voice_jobs.KINDS, voice_jobs.SWEEPS)
+    return (Registry().add_all(voice_jobs.KINDS, voice_jobs.SWEEPS).add_all(webhook_delivery.KINDS)
+            .add_all([mail_delivery.KIND], [mail_notify.remind_open_scorecards]))
 
 
 def job_worker() -> Worker:

@@ -16,6 +16,7 @@ SESSION_HOURS = 12
 SIGNIN_WINDOW = timedelta(minutes=15)
 SIGNIN_LIMIT_ACCOUNT = 5
 SIGNIN_LIMIT_ADDRESS = 20
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how precisely an API token's last use is kept
 
 
 def normalise_email(email: str) -> str:
@@ -68,7 +69,13 @@ def user_for_api_token(session: Session, token: str) -> User | None:
     if row is None or row.revoked_at is not None:
         return None
     user = session.get(User, row.user_id)
-    return user if user and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:  # not a write per call
+        row.last_used_at = now
+        session.add(row)
+    return user
 
 
 def start_session(session: Session, user: User) -> tuple[str, WebSession]:

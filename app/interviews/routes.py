@@ -13,10 +13,10 @@ from sqlmodel import select
 from app import policy
 from app.deps import Manager, SessionDep, Staff
 from app.errors import DomainError, Invalid
-from app.interviews import service
+from app.interviews import listing, service
 from app.interviews.api import candidate_url
 from app.interviews.detail import interview_detail
-from app.models import Candidate, Interview
+from app.models import Candidate, Interview, User
 from app.specs import service as specs
 from app.take import clock
 from app.web import PostedForm, redirect, render
@@ -25,11 +25,18 @@ router = APIRouter()
 
 
 @router.get("/interviews")
-def interview_list(request: Request, session: SessionDep, user: Manager) -> Response:
-    """Every interview: candidate, spec, version, status, created."""
+def interview_list(request: Request, session: SessionDep, user: Manager, job_spec: str = "", status: str = "",
+                   interviewer: str = "", cursor: str = "") -> Response:
+    """Interviews, newest first, filtered by spec, status and interviewer, a page at a time."""
+    wanted = listing.InterviewFilter(spec_slug=job_spec[:120], status=status if status in listing.STATUS_FILTERS else "",
+                                     interviewer_id=interviewer[:64])
+    page, next_cursor = listing.page_interviews(session, wanted, cursor=cursor[:200])
     rows = [(interview, candidate, version, service.interview_status(session, interview))
-            for interview, candidate, version in service.list_interviews(session)]
-    return render(request, "interviews/list.html", {"rows": rows})
+            for interview, candidate, version in page]
+    staff = session.exec(select(User).order_by(User.name)).all()
+    return render(request, "interviews/list.html", {
+        "rows": rows, "next_cursor": next_cursor, "wanted": wanted, "specs": _specs(session), "staff": staff,
+        "statuses": listing.STATUS_FILTERS, "first_page": not cursor}, block="results")
 
 
 def _form_context(session: SessionDep, values: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any]:

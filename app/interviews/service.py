@@ -14,6 +14,7 @@ from app.auth.security import new_token, token_hash
 from app.auth.service import normalise_email, user_by_email
 from app.changes import ChangeKind
 from app.errors import Forbidden, Invalid, NotFound
+from app.mail.notify import candidate_invitation
 from app.models import Candidate, Interview, JobSpecVersion, RoundAttempt, Scorecard, User, utcnow
 from app.questions.engine import draw
 from app.settings import get_settings
@@ -187,6 +188,7 @@ def reissue_link(session: Session, interview: Interview, *, actor: User | None) 
     session.add(interview)
     session.flush()
     audit.record(session, actor=actor, action="interview.link_reissue", object_type="interview", object_id=interview.id)
+    candidate_invitation(session, interview, token, reissued=True)  # the new link by mail, in this transaction
     return token
 
 

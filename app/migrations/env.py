@@ -8,6 +8,9 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
 import app.jobs.models  # noqa: F401  (the job outbox)
 import app.voice.models  # noqa: F401  (voice rounds)
+import app.webhooks.models  # noqa: F401  (webhook endpoints, events, deliveries)
+import app.mail.models  # noqa: F401  (the mail outbox)
+import app.staff.models  # noqa: F401  (one-time staff links)
 from app.db import make_engine
 from app.settings import get_settings
 

@@ -38,3 +38,16 @@ def test_demo_loads_realistic_data_once(session: Session) -> None:
     assert live["completed"] > 0 and live["avg_score"] is not None
     assert all(c["n"] > 0 for c in live["competencies"])
     assert list(load_demo(session)) == ["demo data is already loaded; nothing to do"]
+
+
+def test_demo_names_are_unique_and_answers_are_written_per_question(session: Session) -> None:
+    list(load_demo(session))
+    names = session.exec(select(Candidate.name).where(Candidate.email.endswith(f"@{DEMO_DOMAIN}"))).all()
+    assert len(set(names)) == len(names) == CANDIDATES
+    texts = session.exec(select(Answer.question_id, Answer.text)).all()
+    by_question: dict[str, set[str]] = {}
+    for question_id, text in texts:
+        by_question.setdefault(question_id, set()).add(text)
+    assert len({text for _, text in texts}) > len(texts) * 0.8  # hardly any answer is repeated verbatim
+    shared = set.intersection(*(by_question[q] for q in list(by_question)[:2])) if len(by_question) > 1 else set()
+    assert shared == set()  # two questions never get the same text

@@ -43,7 +43,7 @@ from tests.conftest import ROOT
 from tests.factories import PASSWORD
 from tests.routes import api_routes
 from tests.security.world import (A_ANSWER, IDENTITIES, ROUND, SECRET_NAME, SPEC_A, REMOTE, VOICE_CHUNK, VOICE_ROUND,
-                                  World, a_state, build_world, editor_form, fill, outcome)
+                                  WEBHOOK_URL, World, a_state, build_world, editor_form, fill, outcome)
 
 #                                                                 identities, in this order:
 #                                                                 anonymous, candidate_other,
@@ -134,9 +134,55 @@ EXPECTED: dict[str, str] = {
     "POST /interviews/{interview_id}/link/revoke": "DDDDAA",
     "POST /interviews/{interview_id}/link/extend": "DDDDAA",
     "POST /interviews/{interview_id}/link/reissue": "DDDDAA",
+    # staff admin and the mail outbox: admins only
+    "GET /admin/users": "DDDDDA",
+    "POST /admin/users": "DDDDDA",
+    "POST /admin/users/{user_id}/role": "DDDDDA",
+    "POST /admin/users/{user_id}/deactivate": "DDDDDA",
+    "POST /admin/users/{user_id}/reactivate": "DDDDDA",
+    "POST /admin/users/{user_id}/reset": "DDDDDA",
+    "POST /api/v1/users": "DDDDDA",
+    "GET /admin/mail": "DDDDDA",
+    "GET /admin/mail/{message_id}": "DDDDDA",
+    "GET /admin/mail/preview/{template}": "DDDDDA",
+    "POST /admin/mail/send-kept": "DDDDDA",
+    # webhooks: admins only
+    "GET /admin/webhooks": "DDDDDA",
+    "POST /admin/webhooks": "DDDDDA",
+    "GET /admin/webhooks/{webhook_id}": "DDDDDA",
+    "POST /admin/webhooks/{webhook_id}/rotate": "DDDDDA",
+    "POST /admin/webhooks/{webhook_id}/pause": "DDDDDA",
+    "POST /admin/webhooks/{webhook_id}/resume": "DDDDDA",
+    "GET /admin/webhooks/{webhook_id}/delete": "DDDDDA",
+    "POST /admin/webhooks/{webhook_id}/delete": "DDDDDA",
+    "POST /admin/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": "DDDDDA",
+    "GET /api/v1/webhooks": "DDDDDA",
+    "POST /api/v1/webhooks": "DDDDDA",
+    "GET /api/v1/webhooks/{webhook_id}": "DDDDDA",
+    "DELETE /api/v1/webhooks/{webhook_id}": "DDDDDA",
+    "POST /api/v1/webhooks/{webhook_id}/rotate-secret": "DDDDDA",
+    "POST /api/v1/webhooks/{webhook_id}/pause": "DDDDDA",
+    "POST /api/v1/webhooks/{webhook_id}/resume": "DDDDDA",
+    "GET /api/v1/webhooks/{webhook_id}/deliveries": "DDDDDA",
+    "POST /api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": "DDDDDA",
+    # every staff member's own account; a token is revoked only by its owner (here: the admin's)
+    "GET /account": "DDAAAA",
+    "POST /account/password": "DDAAAA",
+    "POST /account/sessions/end": "DDAAAA",
+    "POST /account/tokens": "DDAAAA",
+    "POST /account/tokens/{token_id}/revoke": "DDDDDA",
+    # candidates: managers
+    "GET /candidates": "DDDDAA",
+    "GET /candidates/{candidate_id}": "DDDDAA",
+    "POST /candidates/{candidate_id}": "DDDDAA",
+    # public, but only with a real one-time link: a made-up one is 404 for everyone
+    "GET /invite/{secret}": "DDDDDD",
+    "POST /invite/{secret}": "DDDDDD",
+    "GET /reset/{secret}": "DDDDDD",
+    "POST /reset/{secret}": "DDDDDD",
 }
 
-SUCCESS = {200, 201, 303}
+SUCCESS = {200, 201, 202, 204, 303}
 # Allowed cells whose success is another status: amending needs a submitted card, and A's card is
 # a draft, so its interviewer gets past every check but that one.
 ALLOWED_STATUS = {"POST /scorecards/{scorecard_id}/amend": {409},
@@ -227,6 +273,21 @@ def bodies(world: World) -> dict[str, dict[str, Any]]:
                                           "candidate_email": "form@matrix.example.test",
                                           f"interviewers_{ROUND}": data["assigned_email"], "time_factor": "1"}},
         "POST /interviews/{interview_id}/link/extend": {"data": {"days": "7"}},
+        "POST /admin/users": {"data": {"email": "invitee@matrix.example.test", "name": "Matrix Invitee",
+                                       "role": "interviewer"}},
+        "POST /admin/users/{user_id}/role": {"data": {"role": "hiring_manager"}},
+        "POST /api/v1/users": {"json": {"email": "invitee@matrix.example.test", "name": "Matrix Invitee",
+                                        "role": "interviewer"}},
+        "POST /account/password": {"data": {"current": PASSWORD, "new": "matrix lantern harbour seven",
+                                            "new_again": "matrix lantern harbour seven"}},
+        "POST /account/tokens": {"data": {"name": "matrix token"}},
+        "POST /admin/webhooks": {"data": {"url": WEBHOOK_URL, "events": ["round.submitted"]}},
+        "POST /api/v1/webhooks": {"json": {"url": WEBHOOK_URL, "events": ["round.submitted"]}},
+        "POST /candidates/{candidate_id}": {"data": {"name": "Spare Candidate", "email": "spare2@matrix.example.test"}},
+        "POST /invite/{secret}": {"data": {"password": "matrix lantern harbour seven",
+                                           "password_again": "matrix lantern harbour seven"}},
+        "POST /reset/{secret}": {"data": {"password": "matrix lantern harbour seven",
+                                          "password_again": "matrix lantern harbour seven"}},
     }
 
 

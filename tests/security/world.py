@@ -28,7 +28,8 @@ from app.auth.service import start_session
 from app.deps import SESSION_COOKIE
 from app.interviews.service import interview_content, round_questions
 from app.middleware import CSRF_COOKIE
-from app.models import Answer, RoundAttempt, Scorecard, User
+from app.mail.models import MailMessage
+from app.models import Answer, ApiToken, RoundAttempt, Scorecard, User
 from app.questions.editor import EditorState, published_sets
 from app.scorecards import service as cards
 from app.scorecards.rounds import round_view
@@ -37,11 +38,13 @@ from app.specs import service as specs
 from app.specs.content import SpecContent
 from app.take import clock
 from app.take import service as take
+from app.webhooks import service as webhooks
+from app.webhooks.models import WebhookDelivery
 from app.voice import consent as voice_consent
 from app.voice import service as voice
 from app.voice.models import Consent
 from app.voice.state import voice_answers
-from tests.factories import PASSWORD, bearer, make_candidate, make_interview
+from tests.factories import PASSWORD, bearer, make_candidate, make_interview, make_user
 from tests.voice.helpers import tone_wav
 
 IDENTITIES = ("anonymous", "candidate_other", "interviewer_unassigned", "interviewer_assigned", "hiring_manager",
@@ -50,6 +53,7 @@ STAFF_ROLES = {"interviewer_unassigned": "interviewer", "interviewer_assigned": 
                "hiring_manager": "hiring_manager", "admin": "admin"}
 SECRET_NAME = "Zelda Quartermaine"
 A_ANSWER = "Append-only ledger entries keyed by payment intent (answer of interview A)"
+WEBHOOK_URL = "https://93.184.216.34/matrix"  # public by address, so no DNS is needed to register it
 SPEC_A, SPEC_B = "senior-backend-payments", "senior-golang-fintech"
 ROUND = "round_01"
 VOICE_ROUND = "round_02"  # seed 002's voice round
@@ -126,6 +130,7 @@ def build_world(session: Session, app: Any) -> World:
     """Build and commit the world; every request of the test then sees it."""
     users = {identity: _user(session, role, identity) for identity, role in STAFF_ROLES.items()}
     manager = users["hiring_manager"]
+    hook, _ = webhooks.create_endpoint(session, url=WEBHOOK_URL, events=["interview.created"], actor=users["admin"])
     new_a = make_interview(session, spec_slug=SPEC_A, candidate=make_candidate(session, name=SECRET_NAME),
                            interviewers={ROUND: [users["interviewer_assigned"].email]}, actor=manager)
     new_b = make_interview(session, spec_slug=SPEC_B, interviewers={ROUND: [users["interviewer_unassigned"].email]},
@@ -147,11 +152,21 @@ def build_world(session: Session, app: Any) -> World:
 
     api_headers = {identity: bearer(session, user) for identity, user in users.items()}
     cookies = {identity: start_session(session, user)[0] for identity, user in users.items()}
+    spare_staff = make_user(session, role="interviewer", name="Spare Colleague")
+    admin_token_id = session.exec(select(ApiToken.id).where(ApiToken.user_id == users["admin"].id)).first()
+    first_mail = session.exec(select(MailMessage.id)).first()
+    first_delivery = session.exec(select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == hook.id)).first()
     session.commit()
 
     world = World(
         params={"slug": SPEC_A, "interview_id": new_a.interview.id, "scorecard_id": card.id, "token": new_a.token,
-                "key": ROUND, "question_id": first_question, "number": str(version.number)},
+                "key": ROUND, "question_id": first_question, "number": str(version.number),
+                # staff and mail admin: a colleague to manage, the admin's own token, a queued message;
+                # a made-up staff link (a real one is single-use: tests/staff cover those)
+                "user_id": spare_staff.id, "token_id": admin_token_id, "message_id": str(first_mail),
+                "template": "staff_invitation", "secret": "not-a-real-staff-link", "candidate_id": spare.id,
+                # a webhook endpoint (a public address nothing is sent to here) and one of its deliveries
+                "webhook_id": hook.id, "delivery_id": str(first_delivery)},
         other={"token": new_b.token},
         data={"content": content, "version": version, "covered": covered, "candidate_id": spare.id,
               "assigned_email": users["interviewer_assigned"].email, "manager_email": manager.email,
