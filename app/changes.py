@@ -37,6 +37,7 @@ class ChangeKind(StrEnum):
     INTERVIEW_COMPLETED = "interview.completed"
     INTERVIEW_REOPENED = "interview.reopened"
     SPEC_VERSION_CREATED = "job_spec.version_created"
+    CANDIDATE_ERASED = "candidate.erased"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Change:
     # Which round or scorecard the change was about, when it was about one (webhook event data).
     round_key: str | None = None
     scorecard_id: str | None = None
+    # The person a change was about, when it was about one (an erasure: its only webhook data).
+    candidate_id: str | None = None
 
 
 class Handler(Protocol):
@@ -92,13 +95,15 @@ def record(session: Session, kind: ChangeKind, *, spec_id: str, interview_id: st
 
 
 def record_many(session: Session, kind: ChangeKind, *, spec_id: str, interview_ids: Sequence[str],
-                secret: str | None = None, round_key: str | None = None, scorecard_id: str | None = None) -> None:
+                secret: str | None = None, round_key: str | None = None, scorecard_id: str | None = None,
+                candidate_id: str | None = None) -> None:
     """One change of many interviews of a spec at once (bulk loads take the same path)."""
     handlers = _handlers
     if not handlers:
         raise NoHandlers(f"{kind} recorded with no change handlers installed (create_app or the CLI install them)")
     session.flush()
-    change = Change(ChangeKind(kind), spec_id, tuple(dict.fromkeys(interview_ids)), secret, round_key, scorecard_id)
+    change = Change(ChangeKind(kind), spec_id, tuple(dict.fromkeys(interview_ids)), secret, round_key, scorecard_id,
+                    candidate_id)
     for handler in handlers:
         handler.in_transaction(session, change)
     session.info.setdefault(_PENDING, []).append(change)

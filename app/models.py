@@ -141,6 +141,8 @@ class Candidate(SQLModel, table=True):
     email: str = Field(max_length=320, index=True)
     created_by_id: Optional[str] = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = _ts(default_factory=utcnow)
+    # Set when the person was erased (app/privacy/erasure.py): name and email are blank from then on.
+    erased_at: Optional[datetime] = _ts(default=None)
 
 
 class Interview(SQLModel, table=True):
@@ -288,3 +290,6 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(max_length=32)
     object_id: str = Field(max_length=64)
     detail: dict = Field(default_factory=dict, sa_type=JSONDoc)
+    # Set once when personal data in `detail` was redacted: the only change the log accepts
+    # (app/migrations/versions/0008_candidate_privacy.py).
+    redacted_at: Optional[datetime] = _ts(default=None)

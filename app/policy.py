@@ -85,6 +85,22 @@ def can_see_dashboard(user: User | None) -> bool:
     return is_manager(user)
 
 
+def can_export_candidate(user: User | None) -> bool:
+    """Everything stored about a candidate, as one document (a data-access request)."""
+    return is_manager(user)
+
+
+def can_erase_candidate(user: User | None) -> bool:
+    """Erase a candidate's personal data (an erasure request, or by hand before retention does)."""
+    return is_admin(user)
+
+
+def can_see_self_identification(user: User | None) -> bool:
+    """Candidates' voluntary self-identification: only in the adverse-impact report and an admin's
+    export; never to interviewers, never on a candidate's page."""
+    return is_admin(user)
+
+
 def can_be_assigned(user: User | None) -> bool:
     """Who may be assigned as an interviewer on a round."""
     return is_staff(user)

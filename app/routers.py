@@ -24,6 +24,8 @@ def include_all(app: FastAPI) -> None:
     from app.staff import links as staff_links
     from app.mail import routes as mail_routes
     from app.candidates import routes as candidate_routes
+    from app.privacy import api as privacy_api
+    from app.privacy import routes as privacy_routes
     from app.take import api as take_api
     from app.take import routes as take_routes
     from app.interviews import api as interviews_api
@@ -38,7 +40,8 @@ def include_all(app: FastAPI) -> None:
                    take_routes, dashboard_routes, dashboard_api,
                    scorecards_routes, scorecards_api,
                    interviews_api, interviews_routes, voice_api, voice_routes, webhooks_api, webhooks_routes,
-                   staff_admin, staff_account, staff_links, staff_api, mail_routes, candidate_routes):
+                   staff_admin, staff_account, staff_links, staff_api, mail_routes, candidate_routes,
+                   privacy_api, privacy_routes):
         for route in module.router.routes:
             if isinstance(route, APIRoute) and not route.path.startswith("/api/v1/"):
                 route.include_in_schema = False  # the OpenAPI document describes the JSON API only

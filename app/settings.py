@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=20.0, gt=0, alias="CALIBRATE_SMTP_TIMEOUT_SECONDS")
     # Webhooks (docs/webhooks.md): https to public addresses only, unless this allows http to loopback.
     allow_http_webhooks: bool = Field(default=False, alias="CALIBRATE_ALLOW_HTTP_WEBHOOKS")
+    # Candidate data is erased this many days after the last activity of its interviews (unset: kept).
+    retention_days: float | None = Field(default=None, gt=0, alias="CALIBRATE_RETENTION_DAYS")
 
     @property
     def ai_enabled(self) -> bool:

@@ -25,7 +25,9 @@ templates.env.autoescape = True
 # Pages ask the access policy itself (`{% if is_manager(user) %}`), never compare roles.
 templates.env.globals.update(is_manager=policy.is_manager, can_edit_spec=policy.can_edit_spec,
                              can_see_dashboard=policy.can_see_dashboard,
-                             can_manage_interviews=policy.can_manage_interviews)
+                             can_manage_interviews=policy.can_manage_interviews,
+                             can_erase_candidate=policy.can_erase_candidate,
+                             can_see_self_identification=policy.can_see_self_identification)
 
 NAV = {
     "admin": [("Job specs", "/specs"), ("Interviews", "/interviews"), ("Candidates", "/candidates"),

@@ -16,12 +16,13 @@ from app.jobs.registry import Registry
 from app.jobs.worker import Worker
 from app.mail.notify import InterviewMail
 from app.metrics import CommittedChanges
+from app.privacy.erasure import SecureErase
 from app.webhooks.outbox import WebhookOutbox
 
 
 def change_handlers() -> tuple[changes.Handler, ...]:
     """Totals first (they read the changed rows), then the live dashboards, then the metrics."""
-    return (RunningTotals(), LiveDashboards(), CommittedChanges(), WebhookOutbox(), InterviewMail())
+    return (RunningTotals(), LiveDashboards(), CommittedChanges(), WebhookOutbox(), InterviewMail(), SecureErase())
 
 
 def install() -> None:
@@ -41,11 +42,13 @@ def job_registry() -> Registry:
     """Every kind of background job this process runs (app/jobs/), with the sweeps between them."""
     from app.mail import delivery as mail_delivery
     from app.mail import notify as mail_notify
+    from app.privacy import erasure
     from app.voice import jobs as voice_jobs
     from app.webhooks import delivery as webhook_delivery
 
     return (Registry().add_all(voice_jobs.KINDS, voice_jobs.SWEEPS).add_all(webhook_delivery.KINDS)
-            .add_all([mail_delivery.KIND], [mail_notify.remind_open_scorecards]))
+            .add_all([mail_delivery.KIND], [mail_notify.remind_open_scorecards])
+            .add_all([], [erasure.retention_sweep]))
 
 
 def job_worker() -> Worker:

@@ -35,7 +35,8 @@ def _detail(request: Request, session: SessionDep, candidate: Candidate, *, valu
     return render(request, "candidates/page.html", {
         "candidate": candidate, "interviews": interviews, "errors": errors or [],
         "values": values or {"name": candidate.name, "email": candidate.email},
-        "saved": request.query_params.get("saved") == "1"}, status_code=status_code)
+        "saved": request.query_params.get("saved") == "1", "erased": request.query_params.get("erased") == "1"},
+        status_code=status_code)
 
 
 @router.get("/candidates/{candidate_id}")

@@ -48,7 +48,7 @@ def _connection(path: str) -> sqlite3.Connection:
     conn: sqlite3.Connection | None = getattr(_local, "conn", None)
     if conn is None or _local.path != path:
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)  # transactions are explicit
-        for pragma in ("foreign_keys=ON", "synchronous=FULL", "busy_timeout=30000"):
+        for pragma in ("foreign_keys=ON", "secure_delete=ON", "synchronous=FULL", "busy_timeout=30000"):
             conn.execute(f"PRAGMA {pragma}")
         _local.conn, _local.path = conn, path
     return conn

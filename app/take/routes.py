@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.deps import Public, SessionDep
 from app.errors import Conflict
 from app.interviews.service import interview_content
-from app.models import Candidate
+from app.models import Candidate, Interview
 from app.settings import get_settings
 from app.take import clock, service
 from app.take.access import TakeInterview
@@ -30,7 +31,16 @@ def landing(token: str, request: Request, interview: TakeInterview, session: Ses
     return render(request, "take/landing.html", {
         "token": token, "title": content.title, "candidate": candidate, "rounds": rounds,
         "time_factor": interview.time_factor, "grace_seconds": int(settings.grace_seconds),
-        "ai_enabled": settings.ai_enabled}, headers=NO_STORE)
+        "ai_enabled": settings.ai_enabled, **self_id_context(session, interview, request)}, headers=NO_STORE)
+
+
+def self_id_context(session: Session, interview: Interview, request: Request) -> dict[str, object]:
+    """The landing page's voluntary self-identification form: the candidate's answers and the choices."""
+    from app.privacy.routes import self_id_choices
+    from app.privacy.service import self_identification
+
+    return {"self_id": self_identification(session, interview.candidate_id), "self_id_choices": self_id_choices(),
+            "self_id_saved": request.query_params.get("self_id") == "saved"}
 
 
 @router.post("/rounds/{key}/start")

@@ -108,6 +108,10 @@ class WebhookOutbox:
         subscribed = [e for e in _endpoints(session) if change.kind.value in e.events]
         if not subscribed:
             return
+        if change.candidate_id is not None:  # about a person: their id only (an erasure names no one)
+            publish(session, change.kind.value, {"candidate_id": change.candidate_id},
+                    lane=f"candidate:{change.candidate_id}", endpoints=subscribed)
+            return
         for interview_id in change.interview_ids or (None,):
             lane = f"interview:{interview_id}" if interview_id else f"job_spec:{change.spec_id}"
             publish(session, change.kind.value, event_data(session, change, interview_id), lane=lane,

@@ -29,7 +29,8 @@ from app.deps import SESSION_COOKIE
 from app.interviews.service import interview_content, round_questions
 from app.middleware import CSRF_COOKIE
 from app.mail.models import MailMessage
-from app.models import Answer, ApiToken, RoundAttempt, Scorecard, User
+from app.models import Answer, ApiToken, Interview, RoundAttempt, Scorecard, User
+from app.privacy.models import SelfIdentification
 from app.questions.editor import EditorState, published_sets
 from app.scorecards import service as cards
 from app.scorecards.rounds import round_view
@@ -200,6 +201,9 @@ def a_state(session: Session, world: World) -> list[tuple[Any, ...]]:
         state.extend((a.question_id, a.revision, a.text) for a in answers)
         state.extend((qid, v.mode, v.chunks, v.bytes, v.finalized_at) for qid, v in sorted(voice_answers(session, attempt).items()))
         state.extend((c.purpose, c.choice, c.at) for c in session.exec(select(Consent).where(Consent.attempt_id == attempt.id)))
+    interview = session.get(Interview, world.params["interview_id"])
+    self_id = session.get(SelfIdentification, interview.candidate_id) if interview else None
+    state.append(("self-id", self_id.sex, self_id.race_ethnicity) if self_id else ("self-id", None))
     return state
 
 
