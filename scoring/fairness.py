@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from math import comb
 
 FOUR_FIFTHS = 0.8
@@ -89,11 +90,12 @@ def adverse_impact(counts: Mapping[str, tuple[int, int]], *, min_group: int = MI
         if group not in shown or reference is None:
             rows.append(GroupImpact(group, n, selected, suppressed=True))
             continue
-        top_rate = rates[reference]
-        ratio = rates[group] / top_rate if top_rate > 0 else None
         ref_n, ref_selected = shown[reference]
+        # The ratio in exact fractions, so a group at exactly four-fifths is never flagged by rounding.
+        exact = Fraction(selected * ref_n, n * ref_selected) if ref_selected else None
         p = fisher_exact([[selected, n - selected], [ref_selected, ref_n - ref_selected]])
         rows.append(GroupImpact(group, n, selected, suppressed=False, selection_rate=rates[group],
-                                impact_ratio=ratio, flagged=None if ratio is None else ratio < threshold,
+                                impact_ratio=None if exact is None else float(exact),
+                                flagged=None if exact is None else exact < Fraction(str(threshold)),
                                 fisher_p=p, highest=group == reference))
     return rows
