@@ -17,7 +17,8 @@ from app.errors import DomainError, NotAuthenticated
 from app.logs import configure_logging
 from app.db import POOL_CAPACITY
 from app.middleware import AdmissionLimit, SecurityMiddleware
-from app.schemas import ErrorOut, exact_errors
+from app.schemas import ErrorOut, exact_errors, served_routes
+from app.specs.schemas import document_spec_content
 from app.web import STATIC_DIR, is_htmx, render
 
 log = logging.getLogger("calibrate")
@@ -25,6 +26,31 @@ log = logging.getLogger("calibrate")
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+# What FastAPI answers (400) when a body cannot even be decoded, e.g. bytes that are not UTF-8.
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette's 405 names only the first route's."""
+    path = request.scope.get("path", request.url.path)
+    methods = {method for route in served_routes(request.app.routes) if route.path_regex.match(path)
+               for method in route.methods}
+    return ", ".join(sorted(methods))
+
+
+def _http_error_body(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """The API's JSON answer to an HTTP error: an undecodable body is invalid input like any other
+    (422, as documented), and a 405 lists exactly the methods the path serves."""
+    message = exc.detail if isinstance(exc.detail, str) else "error"
+    if exc.status_code == 400 and message == _UNPARSABLE_BODY:
+        return JSONResponse({"detail": "invalid request", "errors": [{"loc": ["body"], "msg": "the body is not valid JSON text"}]},
+                            status_code=422)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return JSONResponse({"detail": message}, status_code=exc.status_code, headers=headers)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -60,7 +86,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "error"
         if _is_api(request) or request.url.path.startswith("/static/"):
-            return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+            return _http_error_body(request, exc)
         return render(request, "error.html", {"status": exc.status_code, "message": message},
                       status_code=exc.status_code)
 
@@ -82,6 +108,7 @@ def _document_error_shape(app: FastAPI) -> None:
         if app.openapi_schema is None:
             document = FastAPI.openapi(app)
             exact_errors(document, app.routes)
+            document_spec_content(document)  # the spec bodies and the YAML export refer to it
             schemas = document.get("components", {}).get("schemas", {})
             if "HTTPValidationError" in schemas:
                 body = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")

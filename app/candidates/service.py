@@ -1,27 +1,14 @@
-"""Finding and editing candidates."""
+"""Finding and editing candidates (the paged search is app/candidates/listing.py)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from app import audit
 from app.auth.service import normalise_email
 from app.errors import Invalid, NotFound
-from app.mail.compose import is_address, one_line
+from app.mail.compose import person_errors
 from app.models import Candidate, User
-
-PAGE = 50
-
-
-def search(session: Session, *, q: str = "", offset: int = 0, limit: int = PAGE) -> list[Candidate]:
-    """Candidates whose name or email contains `q` (case-insensitive), newest first."""
-    query = select(Candidate)
-    if q := q.strip()[:200]:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(col(Candidate.name).ilike(pattern, escape="\\"),
-                                col(Candidate.email).ilike(pattern.lower(), escape="\\")))
-    query = query.order_by(col(Candidate.created_at).desc(), col(Candidate.id).desc()).offset(max(0, offset))
-    return list(session.exec(query.limit(limit)).all())
 
 
 def get_candidate(session: Session, candidate_id: str) -> Candidate:
@@ -34,12 +21,7 @@ def get_candidate(session: Session, candidate_id: str) -> Candidate:
 
 def update_candidate(session: Session, candidate: Candidate, *, name: str, email: str, actor: User) -> None:
     """A corrected name or email (new invitations go to the new address)."""
-    errors = []
-    if not one_line(name) or one_line(name) != name.strip() or len(name) > 200:
-        errors.append({"loc": ["body", "name"], "msg": "name is required: one line, at most 200 characters"})
-    if not is_address(email.strip()):
-        errors.append({"loc": ["body", "email"], "msg": "not an email address"})
-    if errors:
+    if errors := person_errors(name, email):
         raise Invalid("invalid candidate", errors=errors)
     candidate.name, candidate.email = name.strip(), normalise_email(email)
     session.add(candidate)

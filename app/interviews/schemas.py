@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.mail.compose import EmailAddress, PersonName
+
 
 class CandidateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(max_length=200)
-    email: str = Field(max_length=320)
+    name: PersonName
+    email: EmailAddress
 
 
 class InterviewIn(BaseModel):
@@ -81,3 +83,27 @@ class InterviewOut(BaseModel):
     link: LinkOut
     rounds: list[InterviewRoundOut]
     assignments: list[RoundAssignmentOut]
+
+
+class CandidateListItemOut(CandidateOut):
+    created_at: str
+
+
+class CandidatePageOut(BaseModel):
+    items: list[CandidateListItemOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class InterviewListItemOut(BaseModel):
+    id: str
+    status: str = Field(description="invited | in_progress | awaiting_scorecards | completed")
+    candidate: CandidateOut
+    job_spec: str
+    version: str
+    created_at: str
+    completed_at: str | None
+
+
+class InterviewPageOut(BaseModel):
+    items: list[InterviewListItemOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")

@@ -14,6 +14,7 @@ from app.auth.security import new_token, token_hash
 from app.auth.service import normalise_email, user_by_email
 from app.changes import ChangeKind
 from app.errors import Forbidden, Invalid, NotFound
+from app.mail.compose import one_line, person_errors
 from app.mail.notify import candidate_invitation
 from app.models import Candidate, Interview, JobSpecVersion, RoundAttempt, Scorecard, User, utcnow
 from app.questions.engine import draw
@@ -24,16 +25,9 @@ from app.specs.content import RoundQuestion, SpecContent
 
 def create_candidate(session: Session, *, name: str, email: str, actor: User | None) -> Candidate:
     """A new candidate (no account; they get invite links)."""
-    errors = []
-    if "\x00" in name + email:
-        raise Invalid("invalid candidate", errors=[{"loc": ["body"], "msg": "text may not contain NUL characters"}])
-    if not name.strip() or len(name) > 200:
-        errors.append({"loc": ["body", "name"], "msg": "name is required (at most 200 characters)"})
-    if "@" not in email or len(email) > 320:
-        errors.append({"loc": ["body", "email"], "msg": "not an email address"})
-    if errors:
+    if errors := person_errors(name, email):
         raise Invalid("invalid candidate", errors=errors)
-    candidate = Candidate(name=name.strip(), email=normalise_email(email), created_by_id=actor.id if actor else None)
+    candidate = Candidate(name=one_line(name), email=normalise_email(email), created_by_id=actor.id if actor else None)
     session.add(candidate)
     session.flush()
     audit.record(session, actor=actor, action="candidate.create", object_type="candidate", object_id=candidate.id)

@@ -18,7 +18,7 @@ from app.specs.access import ensure_can_read, readable_specs
 from app.schemas import errors
 from app.specs.content import SpecContent
 from app.specs.schema import SpecProblems
-from app.specs.schemas import (CREATE_ERRORS, READ_ERRORS, SPEC_BODY_DOC, WRITE_ERRORS, SpecSummaryOut,
+from app.specs.schemas import (CREATE_ERRORS, READ_ERRORS, SPEC_BODY_DOC, SPEC_CONTENT_REF, SPEC_REPLACE_DOC, WRITE_ERRORS, SpecSummaryOut,
                                SpecVersionOut, VersionInfoOut, WeightsPatch)
 from app.yamlio import Document, YamlProblems
 
@@ -133,7 +133,7 @@ def get_spec(slug: str, session: SessionDep, user: Staff) -> dict[str, Any]:
     return version_body(spec, service.get_version(session, spec))
 
 
-@router.put("/{slug}", response_model=SpecVersionOut, openapi_extra=SPEC_BODY_DOC, responses=WRITE_ERRORS)
+@router.put("/{slug}", response_model=SpecVersionOut, openapi_extra=SPEC_REPLACE_DOC, responses=WRITE_ERRORS)
 def replace_spec(slug: str, user: Manager, body: SpecBody, session: SessionDep,
                  base_version: Annotated[str | None, Query(description="the version this change is based on")] = None,
                  ) -> dict[str, Any]:
@@ -214,7 +214,7 @@ def export_response(spec: JobSpec, version: JobSpecVersion) -> Response:
 
 
 @router.get("/{slug}/export.yaml", response_class=Response, responses={
-    200: {"content": {"application/yaml": {"schema": {"type": "string"}}},
+    200: {"content": {"application/yaml": {"schema": SPEC_CONTENT_REF}},
           "description": "the version as YAML that loads back to the same content"}, **VERSION_ERRORS})
 def export_yaml(slug: str, session: SessionDep, user: Staff,
                 version: Annotated[int | None, Query(description="a version number; default the current one")] = None,

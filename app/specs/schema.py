@@ -184,7 +184,9 @@ def _duplicates(items: list[tuple[int, dict[str, Any]]], section: str, key: str,
     errors = []
     for i, item in items:
         value = item.get(key)
-        if isinstance(value, str) and value in seen:
+        if not isinstance(value, str):
+            continue  # a key that is not text is reported by the field rules
+        if value in seen:
             errors.append(((section, i, key), f"duplicate {label} '{value}'"))
         seen.add(value)
     return errors

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.specs.schema import SNAKE_ID, SpecIn
 from app.schemas import ConflictOut, ErrorItem, ErrorOut, errors
 
 __all__ = ["ConflictOut", "ErrorItem", "ErrorOut"]  # the shared error models, where they used to live
@@ -53,21 +54,45 @@ class WeightsPatch(BaseModel):
     """New weights for some or all competencies; the result must still sum to 1.00."""
 
     model_config = ConfigDict(extra="forbid")
-    weights: dict[str, float] = Field(min_length=1, description="competency id → weight in (0, 1]")
+    weights: dict[Annotated[str, StringConstraints(pattern=SNAKE_ID, max_length=64)],
+                  Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]] = Field(
+        min_length=1, json_schema_extra={"propertyNames": {"pattern": SNAKE_ID, "maxLength": 64}},
+        description="competency id of the spec's current version → weight in (0, 1]; "
+                                  "an id the spec does not have is a 422")
     base_version: int | str | None = Field(default=None, description="the version this change is based on")
 
 
-SPEC_BODY_DOC: dict[str, Any] = {
-    "requestBody": {
+class SpecReplaceIn(SpecIn):
+    """The content of a PUT: a whole spec, and the version it is based on."""
+
+    base_version: int | str | None = None
+
+
+SPEC_CONTENT_REF = {"$ref": "#/components/schemas/SpecIn"}
+SPEC_REPLACE_REF = {"$ref": "#/components/schemas/SpecReplaceIn"}
+
+
+def _spec_body_doc(schema: dict[str, Any], extra: str = "") -> dict[str, Any]:
+    return {"requestBody": {
         "required": True,
-        "description": "Job-spec content (DESIGN: Job specs) as JSON, or as YAML with Content-Type: "
-                       "application/yaml. PUT also takes an optional `base_version` key.",
-        "content": {
-            "application/json": {"schema": {"type": "object"}},
-            "application/yaml": {"schema": {"type": "string"}},
-        },
-    }
-}
+        "description": "Job-spec content (DESIGN: Job specs) as JSON, or as YAML with Content-Type: application/yaml. "
+                       "Rules across fields (weights summing to 1.00, unique ids, questions of the bank) are "
+                       "checked by the server and answered with 422 and every problem." + extra,
+        "content": {"application/json": {"schema": schema}, "application/yaml": {"schema": schema}},
+    }}
+
+
+SPEC_BODY_DOC = _spec_body_doc(SPEC_CONTENT_REF)
+SPEC_REPLACE_DOC = _spec_body_doc(SPEC_REPLACE_REF, " `base_version` names the version this change is based on.")
+
+
+def document_spec_content(document: dict[str, Any]) -> None:
+    """Put the spec content's schema into the OpenAPI components that the bodies above refer to."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in (SpecIn, SpecReplaceIn):
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(body.pop("$defs", {}))
+        schemas[model.__name__] = body
 
 EDIT_403 = (403, "only hiring managers and admins edit job specs, and a cookie-authenticated write needs "
                  "its CSRF token")

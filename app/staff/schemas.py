@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.mail.compose import EmailAddress, PersonName
 from app.models import ROLES
 
 
@@ -11,8 +12,8 @@ class UserIn(BaseModel):
     """A colleague to invite: they get a mail with a one-time link (72 h) to set their password."""
 
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(max_length=320)
-    name: str = Field(max_length=200)
+    email: EmailAddress
+    name: PersonName
     role: str = Field(max_length=32, json_schema_extra={"enum": list(ROLES)},
                       description="one of the staff roles (DESIGN: Roles); anything else is a 422")
 

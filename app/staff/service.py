@@ -12,7 +12,7 @@ from app import audit
 from app.auth.security import hash_password, new_token, token_hash, verify_password
 from app.auth.service import check_rate, hit, normalise_email
 from app.errors import Conflict, Forbidden, Gone, Invalid, NotFound
-from app.mail.compose import is_address, one_line
+from app.mail.compose import person_errors
 from app.mail.outbox import queue_mail
 from app.models import ROLES, ApiToken, User, WebSession, utcnow
 from app.policy import ADMIN_ROLES, is_admin
@@ -28,15 +28,9 @@ ROLE_LABELS = {"admin": "an admin", "hiring_manager": "a hiring manager", "inter
 
 
 def _user_errors(email: str, name: str, role: str) -> list[dict]:
-    errors = []
+    errors = person_errors(name, email)
     if role not in ROLES:
-        errors.append({"loc": ["body", "role"], "msg": f"role must be one of {', '.join(ROLES)}"})
-    if not is_address(email):
-        errors.append({"loc": ["body", "email"], "msg": "not an email address"})
-    if not one_line(name) or len(name) > 200:
-        errors.append({"loc": ["body", "name"], "msg": "name is required (at most 200 characters)"})
-    elif one_line(name) != name.strip():
-        errors.append({"loc": ["body", "name"], "msg": "name must be one line of text"})
+        errors.insert(0, {"loc": ["body", "role"], "msg": f"role must be one of {', '.join(ROLES)}"})
     return errors
 
 

@@ -17,7 +17,7 @@ MAX_DELIVERY_ID = 2**31 - 1  # the delivery id column is a 32-bit integer on Pos
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=1, max_length=2000,
+    url: str = Field(min_length=10, max_length=2000, pattern=r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$",
                      description="https URL on a public address (http to loopback only with "
                                  "CALIBRATE_ALLOW_HTTP_WEBHOOKS=1)")
     events: list[EventType] = Field(min_length=1, max_length=6, description="the event types to deliver")

@@ -97,3 +97,15 @@ def test_nul_characters_are_refused_not_crashing(client, session):
                        headers=headers).status_code == 404
     assert client.post("/api/v1/interviews", json={"candidate_id": "x", "job_spec": "a\x00"}, headers=headers).status_code == 422
     assert client.get("/api/v1/interviews/x%00y", headers=headers).status_code == 404
+
+
+def test_candidate_name_with_line_breaks_or_a_bad_address_is_refused_with_reasons(client, session):
+    from tests.factories import bearer, make_user
+    headers = bearer(session, make_user(session, role="hiring_manager"))
+    session.commit()
+    refused = client.post("/api/v1/candidates", headers=headers,
+                          json={"name": "Eve\r\nBcc: victim@example.test", "email": "eve@example"})
+    assert refused.status_code == 422
+    assert {e["msg"] for e in refused.json()["errors"]} == {"name must be one line of text", "not an email address"}
+    accepted = client.post("/api/v1/candidates", headers=headers, json={"name": "Eve Adams", "email": "eve@example.test"})
+    assert accepted.status_code == 201

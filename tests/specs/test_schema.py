@@ -153,3 +153,10 @@ def test_weights_accepted_exactly_when_they_sum_to_one(weights):
         assert len(validate_spec(data).competencies) == len(weights)
     else:
         assert any("weights sum to" in m for _, m in problems_of(data))
+
+
+@pytest.mark.parametrize("odd_key", [{}, [], 7, None])
+def test_round_key_that_is_not_text_is_a_problem_not_a_crash(odd_key):
+    data = spec()
+    data["rounds"][0]["key"] = odd_key
+    assert any(loc[:3] == ("rounds", 0, "key") for loc, _ in problems_of(data))
