@@ -10,10 +10,13 @@ from app.deps import Public, SessionDep
 from app.errors import Conflict
 from app.interviews.service import interview_content
 from app.models import Candidate, Interview
+from app.privacy import consent as ai_consent
+from app.privacy.routes import self_id_choices
+from app.privacy.service import self_identification
 from app.settings import get_settings
 from app.take import clock, service
 from app.take.access import TakeInterview
-from app.web import redirect, render
+from app.web import PostedForm, redirect, render
 
 router = APIRouter(prefix="/take/{token}", dependencies=[Public])
 
@@ -31,22 +34,25 @@ def landing(token: str, request: Request, interview: TakeInterview, session: Ses
     return render(request, "take/landing.html", {
         "token": token, "title": content.title, "candidate": candidate, "rounds": rounds,
         "time_factor": interview.time_factor, "grace_seconds": int(settings.grace_seconds),
-        "ai_enabled": settings.ai_enabled, **self_id_context(session, interview, request)}, headers=NO_STORE)
+        "ai_enabled": settings.ai_enabled, "ai_notice_version": ai_consent.NOTICE_VERSION,
+        **self_id_context(session, interview, request)}, headers=NO_STORE)
 
 
 def self_id_context(session: Session, interview: Interview, request: Request) -> dict[str, object]:
     """The landing page's voluntary self-identification form: the candidate's answers and the choices."""
-    from app.privacy.routes import self_id_choices
-    from app.privacy.service import self_identification
-
     return {"self_id": self_identification(session, interview.candidate_id), "self_id_choices": self_id_choices(),
             "self_id_saved": request.query_params.get("self_id") == "saved"}
 
 
 @router.post("/rounds/{key}/start")
-def start(token: str, key: str, request: Request, interview: TakeInterview, session: SessionDep) -> Response:
-    """Start the round (only when the candidate presses Start) and open it."""
-    service.start_round(session, interview, key, now=clock.now())
+def start(token: str, key: str, request: Request, interview: TakeInterview, session: SessionDep,
+          form: PostedForm) -> Response:
+    """Start the round (only when the candidate presses Start) and open it; with a model configured,
+    the button pressed says whether AI suggestions may read this round's answers (app/privacy/consent.py)."""
+    if (choice := form.get("ai_choice")) is not None:
+        ai_consent.start_with_choice(session, interview, key, choice=str(choice), now=clock.now())
+    else:
+        service.start_round(session, interview, key, now=clock.now())
     return redirect(request, f"/take/{token}/rounds/{key}")
 
 
