@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 VENDOR := static/vendor
 
-.PHONY: install assets run serve test test-sqlite test-postgres demo bench clean
+.PHONY: install assets run serve test test-sqlite test-postgres fuzz demo bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Calibrate needs Python 3.11 or newer")'
@@ -43,6 +43,10 @@ test-sqlite: install
 
 test-postgres: install
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
+
+# Schemathesis with every check and phase, many more examples per operation than `make test` uses.
+fuzz: install
+	CALIBRATE_FUZZ_EXAMPLES=100 $(BIN)/pytest -p no:cacheprovider tests/security/test_schemathesis_run.py tests/security/test_schemathesis.py
 
 demo: install
 	$(BIN)/calibrate setup

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -51,6 +52,11 @@ def _http_error_body(request: Request, exc: StarletteHTTPException) -> JSONRespo
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request)
     return JSONResponse({"detail": message}, status_code=exc.status_code, headers=headers)
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Operation ids are the handlers' names (`create_candidate`), which generated clients show."""
+    return route.name
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -146,6 +152,7 @@ def create_app(*, migrate_on_start: bool = True) -> FastAPI:
 
     configure_logging()
     app = FastAPI(title="Calibrate", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  generate_unique_id_function=_operation_id,
                   openapi_url="/api/v1/openapi.json", dependencies=[Depends(csrf_protect)],
                   description="Structured interviews and competency assessment. Bearer tokens come from "
                               "`calibrate tokens create --email …`.")
