@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from app import yamlio
@@ -14,6 +14,7 @@ from app.deps import Manager, SessionDep, Staff
 from app.errors import Conflict, Invalid
 from app.models import JobSpec, JobSpecVersion
 from app.specs import service
+from app.specs.service import MAX_VERSION
 from app.specs.access import ensure_can_read, readable_specs
 from app.schemas import errors
 from app.specs.content import SpecContent
@@ -199,7 +200,8 @@ def list_versions(slug: str, session: SessionDep, user: Staff) -> list[dict[str,
 
 
 @router.get("/{slug}/versions/{number}", response_model=SpecVersionOut, responses=VERSION_ERRORS)
-def get_version(slug: str, number: int, session: SessionDep, user: Staff) -> dict[str, Any]:
+def get_version(slug: str, number: Annotated[int, Path(ge=1, le=MAX_VERSION)], session: SessionDep,
+                user: Staff) -> dict[str, Any]:
     """One version, old ones included."""
     spec = service.get_spec(session, slug)
     ensure_can_read(session, user, spec)
@@ -217,7 +219,8 @@ def export_response(spec: JobSpec, version: JobSpecVersion) -> Response:
     200: {"content": {"application/yaml": {"schema": SPEC_CONTENT_REF}},
           "description": "the version as YAML that loads back to the same content"}, **VERSION_ERRORS})
 def export_yaml(slug: str, session: SessionDep, user: Staff,
-                version: Annotated[int | None, Query(description="a version number; default the current one")] = None,
+                version: Annotated[int | None, Query(ge=1, le=MAX_VERSION,
+                                                     description="a version number; default the current one")] = None,
                 ) -> Response:
     """The current version (or `?version=n`) as YAML."""
     spec = service.get_spec(session, slug)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -22,6 +22,8 @@ from app.specs.diff import diff_contents
 from app.specs.schema import SpecProblems
 from app.web import PostedForm, redirect, render
 from app.yamlio import MAX_BYTES, YamlProblems, parse
+
+VersionQuery = Annotated[int | None, Query(ge=1, le=service.MAX_VERSION)]
 
 router = APIRouter()
 
@@ -109,7 +111,7 @@ def live_dashboard(session: Session, spec: JobSpec) -> Any:
 
 
 @router.get("/specs/{slug}")
-def spec_page(slug: str, request: Request, session: SessionDep, user: Staff, version: int | None = None,
+def spec_page(slug: str, request: Request, session: SessionDep, user: Staff, version: VersionQuery = None,
               saved: str | None = None, unchanged: str | None = None) -> Response:
     """One job spec: the current version (or `?version=n`) with everything seed 002 shows."""
     spec = service.get_spec(session, slug)
@@ -179,7 +181,7 @@ def versions_page(slug: str, request: Request, session: SessionDep, user: Staff,
 
 
 @router.get("/specs/{slug}/export.yaml")
-def export_page(slug: str, session: SessionDep, user: Staff, version: int | None = None) -> Response:
+def export_page(slug: str, session: SessionDep, user: Staff, version: VersionQuery = None) -> Response:
     """Download a version as YAML."""
     spec = service.get_spec(session, slug)
     ensure_can_read(session, user, spec)

@@ -45,6 +45,9 @@ def short_hash(hexdigest: str, length: int = 6) -> str:
     return "".join(digits)
 
 
+MAX_VERSION = 2**31 - 1  # version numbers are 32-bit integers on PostgreSQL
+
+
 def version_label(number: int, hexdigest: str) -> str:
     """`v{n}-{h}` per DESIGN."""
     return f"v{number}-{short_hash(hexdigest)}"

@@ -52,3 +52,15 @@ def test_export_of_an_old_version(client, session):
 def test_export_hidden_from_interviewer_outside_their_interviews(client, session):
     headers = bearer(session, make_user(session, role="interviewer"))
     assert client.get("/api/v1/job-specs/senior-backend-payments/export.yaml", headers=headers).status_code == 404
+
+
+def test_version_numbers_past_the_column_are_refused_not_a_server_error(client, session):
+    from tests.factories import bearer, make_user
+    headers = bearer(session, make_user(session, role="hiring_manager"))
+    session.commit()
+    slug = "senior-backend-payments"
+    for url in (f"/api/v1/job-specs/{slug}/versions/32192408350654599168", f"/api/v1/job-specs/{slug}/versions/0",
+                f"/api/v1/job-specs/{slug}/export.yaml?version=32192408350654599168"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 422 and response.json()["errors"], url
+    assert client.get(f"/api/v1/job-specs/{slug}/versions/1", headers=headers).status_code == 200
