@@ -53,7 +53,8 @@ class Change:
     # Which round or scorecard the change was about, when it was about one (webhook event data).
     round_key: str | None = None
     scorecard_id: str | None = None
-    # The person a change was about, when it was about one (an erasure: its only webhook data).
+    # The person a change was about, when it was about one (an erasure: its only webhook data). An
+    # erasure of someone never interviewed belongs to no spec: its `spec_id` is empty.
     candidate_id: str | None = None
 
 

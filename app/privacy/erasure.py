@@ -160,9 +160,21 @@ def erase_candidate(session: Session, candidate: Candidate, *, actor: User | Non
     audit.record(session, actor=actor, actor_label="retention" if reason == "retention" else None,
                  action="candidate.erase", object_type="candidate", object_id=candidate.id, reason=reason,
                  **erasure.counts())
-    changes.record_many(session, ChangeKind.CANDIDATE_ERASED, spec_id="", interview_ids=interview_ids,
-                        candidate_id=candidate.id)
+    _record_change(session, candidate.id, interview_ids)
     return erasure
+
+
+def _record_change(session: Session, candidate_id: str, interview_ids: list[str]) -> None:
+    """One `candidate.erased` change per job spec the person was interviewed for (each spec's
+    dashboards stop showing the name); the webhook outbox sends one event per person. A candidate
+    never interviewed has no spec: their change has an empty `spec_id`."""
+    by_spec: dict[str, list[str]] = {}
+    for interview_id, spec_id in session.exec(select(Interview.id, Interview.spec_id)
+                                              .where(col(Interview.id).in_(interview_ids))).all():
+        by_spec.setdefault(spec_id, []).append(interview_id)
+    for spec_id, ids in sorted(by_spec.items()) or [("", [])]:
+        changes.record_many(session, ChangeKind.CANDIDATE_ERASED, spec_id=spec_id, interview_ids=ids,
+                            candidate_id=candidate_id)
 
 
 # --- after the commit: media files and the SQLite write-ahead log --------------------------------

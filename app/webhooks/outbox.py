@@ -27,6 +27,7 @@ JOB_KIND = "webhook.deliver"
 EVENT_TYPES = ("interview.created", "round.submitted", "scorecard.submitted", "interview.completed",
                "job_spec.version_created", "candidate.erased")
 _CACHE = "calibrate.webhooks.endpoints"
+_SEEN = "calibrate.webhooks.people"
 
 
 def new_event_id() -> str:
@@ -47,6 +48,20 @@ def _endpoints(session: Session) -> list[WebhookEndpoint]:
         cached = (transaction, list(session.exec(select(WebhookEndpoint)).all()))
         session.info[_CACHE] = cached
     return cached[1]
+
+
+def _first_in_transaction(session: Session, key: tuple[str, str]) -> bool:
+    """True the first time `key` is seen in the session's current transaction (one event per
+    person when their change is recorded once per job spec)."""
+    transaction = session.get_transaction()
+    seen = session.info.get(_SEEN)
+    if seen is None or seen[0] is not transaction:
+        seen = (transaction, set())
+        session.info[_SEEN] = seen
+    if key in seen[1]:
+        return False
+    seen[1].add(key)
+    return True
 
 
 def _version_label(session: Session, interview_id: str) -> str | None:
@@ -108,9 +123,10 @@ class WebhookOutbox:
         subscribed = [e for e in _endpoints(session) if change.kind.value in e.events]
         if not subscribed:
             return
-        if change.candidate_id is not None:  # about a person: their id only (an erasure names no one)
-            publish(session, change.kind.value, {"candidate_id": change.candidate_id},
-                    lane=f"candidate:{change.candidate_id}", endpoints=subscribed)
+        if change.candidate_id is not None:  # about a person: their id only (an erasure names no one), once
+            if _first_in_transaction(session, (change.kind.value, change.candidate_id)):
+                publish(session, change.kind.value, {"candidate_id": change.candidate_id},
+                        lane=f"candidate:{change.candidate_id}", endpoints=subscribed)
             return
         for interview_id in change.interview_ids or (None,):
             lane = f"interview:{interview_id}" if interview_id else f"job_spec:{change.spec_id}"

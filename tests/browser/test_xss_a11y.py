@@ -106,6 +106,7 @@ class World:
     token: str = ""
     token2: str = ""
     cards: dict[str, str] = field(default_factory=dict)
+    candidate: str = ""  # the first candidate's id
 
 
 def question(qid: str, text: str) -> dict[str, Any]:
@@ -189,6 +190,7 @@ def world(live_server) -> World:  # type: ignore[no-untyped-def]
                {"questions": [question("b1", P["q_b1"]), question("b2", P["q_b2"])]})
 
         first = manage("POST", "/candidates", {"name": P["cand1"], "email": P["cand1_email"]})["id"]
+        found.candidate = first
         created = manage("POST", "/interviews", {"candidate_id": first, "job_spec": SLUG, "interviewers": {
             "written": [IVY_EMAIL, BO_EMAIL], "behavioral": [IVY_EMAIL], "live": [BO_EMAIL]}})
         found.interview, found.token = created["id"], created["candidate_url"].rsplit("/", 1)[1]
@@ -311,6 +313,9 @@ def visits(world: World) -> dict[str, list[Visit]]:
                   shows("cand1", "cand1_email", "title", "round_w", "round_l") + (IVY_EMAIL, BO_EMAIL),
                   visible=BO_EMAIL),
             Visit("/my/scorecards", "/my/scorecards", shows("admin")),
+            Visit("/candidates/{candidate_id}/erase", f"/candidates/{world.candidate}/erase",
+                  shows("cand1", "cand1_email"), visible=P["cand1"]),
+            Visit("/specs/{slug}/adverse-impact", f"{spec}/adverse-impact", shows("title"), visible=P["title"]),
             Visit("/scorecards/{scorecard_id}", f"/scorecards/{ivy_card}",
                   shows("cand1", "title", "round_w", "q_w1", "answer_w1", "answer_w2", "strong", "weak",
                         "note_a", "note_amend", "reason", "note_bo_a", "must_a") + (IVY_EMAIL, BO_EMAIL),
@@ -344,6 +349,8 @@ def visits(world: World) -> dict[str, list[Visit]]:
             Visit("/take/{token}/rounds/{key}", f"/take/{world.token}/rounds/behavioral",
                   shows("round_b", "q_b1", "q_b2", "answer_b1", "answer_b2"), visible=P["q_b2"]),
             Visit("/take/{token}", f"/take/{world.token2}", shows("title", "cand2", "round_w")),
+            Visit("/take/{token}/about", f"/take/{world.token}/about",
+                  shows("title", "comp_a", "comp_b", "def_a", "def_b", "must_a", "must_b"), visible=P["comp_a"]),
             Visit("/take/{token}/rounds/{key}", f"/take/{world.token2}/rounds/written",
                   shows("round_w", "q_w1", "answer_live"), visible=P["q_w1"]),
         ],

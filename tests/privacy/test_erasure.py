@@ -23,7 +23,7 @@ from app.specs.service import load_files
 from app.webhooks import service as webhooks
 from app.webhooks.models import WebhookEvent
 from tests.conftest import IS_POSTGRES, ROOT
-from tests.factories import bearer, csrf, make_user, sign_in
+from tests.factories import bearer, csrf, make_candidate, make_interview, make_user, sign_in
 from tests.privacy.helpers import SPEC, Seeded, seed_candidate
 
 
@@ -166,3 +166,17 @@ def test_erase_leaves_no_copy_in_the_sqlite_file_or_its_log(tmp_path, secure_del
             assert json.dumps(session.execute(text("SELECT count(*) FROM rating")).scalar()) != "0"
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("specs", [(), ("senior-backend-payments", "senior-golang-fintech")])
+def test_erase_sends_one_webhook_per_person(session, recorded_changes, specs):
+    admin = make_user(session, role="admin")
+    webhooks.create_endpoint(session, url="https://93.184.216.34/hook", events=["candidate.erased"], actor=admin)
+    candidate = make_candidate(session)
+    for slug in specs:
+        make_interview(session, spec_slug=slug, candidate=candidate)
+    erasure.erase_candidate(session, candidate, actor=admin)
+    events = session.exec(select(WebhookEvent).where(WebhookEvent.type == "candidate.erased")).all()
+    assert [e.data for e in events] == [{"candidate_id": candidate.id}]
+    erased = [spec for spec, kind in recorded_changes.seen if kind == "candidate.erased"]
+    assert len(erased) == max(1, len(specs))  # one change per spec (each spec's dashboards hear of it)
