@@ -154,3 +154,12 @@ def test_interviewer_pages_never_show_self_identification(client, session):
     sign_in(client, interviewer)
     seen += [client.get(f"/scorecards/{card.id}").text, client.get("/my/scorecards").text]
     assert all("pacific" not in text.lower() and "native_hawaiian" not in text for text in seen)
+
+
+def test_spec_page_links_the_report_for_admins_only(client, session):
+    manager, admin = make_user(session), make_user(session, role="admin")
+    sign_in(client, manager)
+    assert f"/specs/{SPEC}/adverse-impact" not in client.get(f"/specs/{SPEC}").text
+    client.cookies.clear()
+    sign_in(client, admin)
+    assert f"/specs/{SPEC}/adverse-impact" in client.get(f"/specs/{SPEC}").text
