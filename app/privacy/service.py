@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-import scoring.fairness as fairness
 from app.dashboard.scores import load_evidence, score_of
 from app.errors import Invalid
 from app.models import Interview, JobSpec, utcnow
 from app.privacy.models import DECLINE, LABELS, RACES_ETHNICITIES, SEXES, SelfIdentification
+from scoring import fairness
 
 DIMENSIONS = {"sex": SEXES, "race_ethnicity": RACES_ETHNICITIES}
 DEFAULT_THRESHOLD = 60.0
