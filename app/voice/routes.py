@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.deps import Public, SessionDep
+from app.privacy import consent as ai_consent
 from app.errors import Invalid
 from app.take import clock
 from app.take.access import TakeInterview
@@ -28,6 +29,8 @@ def consent_form(token: str, key: str, request: Request, interview: TakeIntervie
     if choice not in consent.CHOICES:
         raise Invalid("Choose to answer aloud or to type your answers.")
     consent.give(session, interview, key, choice=choice, now=clock.now())
+    if (ai_choice := form.get("ai_choice")) is not None:  # asked when a model is configured
+        ai_consent.start_with_choice(session, interview, key, choice=str(ai_choice), now=clock.now())
     return redirect(request, f"/take/{token}/rounds/{key}")
 
 

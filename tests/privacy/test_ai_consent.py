@@ -59,3 +59,16 @@ def test_without_a_model_nothing_is_asked(client, session):
     client.post(f"/take/{created.token}/rounds/round_01/start", data={"csrf_token": csrf(client)})
     assert consent.ai_allowed(session, created.interview.id, "round_01") is False
     assert session.exec(select(Consent).where(Consent.interview_id == created.interview.id)).all() == []
+
+
+def test_voice_round_asks_for_the_ai_choice_beside_the_recording(client, session, model_configured):
+    created = make_interview(session, spec_slug="senior-backend-payments")
+    session.commit()
+    landing = client.get(f"/take/{created.token}").text
+    assert landing.count('name="ai_choice"') >= 4  # two buttons per typed round, two radios in the voice form
+    client.post(f"/take/{created.token}/rounds/round_02/consent",
+                data={"choice": "voice", "ai_choice": "ai", "csrf_token": csrf(client)})
+    purposes = {c.purpose: c.choice for c in session.exec(select(Consent).where(
+        Consent.interview_id == created.interview.id))}
+    assert purposes == {"voice_recording": "voice", consent.PURPOSE: "ai"}
+    assert consent.ai_allowed(session, created.interview.id, "round_02") is True
