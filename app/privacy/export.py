@@ -1,7 +1,7 @@
 """Everything stored about a candidate, as one JSON document (DESIGN: `GET /candidates/{id}/export`),
 for a data-access request: profile, interviews, answers with every revision, voice transcripts and
-links to the audio, scorecards about them, consents, mail sent to them or naming them, audit
-entries that name them, and their self-identification (in an admin's export only: it is never
+links to the audio, scorecards about them and the AI suggestions beside those, consents, mail sent
+to them or naming them, audit entries that name them, and their self-identification (in an admin's export only: it is never
 shown per candidate to anyone else)."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from app.models import (Answer, AnswerRevision, AuditEvent, Candidate, Interview
                         RoundAttempt, Scorecard, User)
 from app.privacy.models import SelfIdentification
 from app.scorecards.service import card_values
+from app.suggestions.service import export_for
 from app.voice.models import Consent, VoiceAnswer
 
 FORMAT = "calibrate.candidate-export/1"
@@ -98,11 +99,13 @@ def _mail(session: Session, candidate: Candidate, interview_ids: Iterable[str]) 
     named = [col(MailMessage.key).like(f"assignment:{iid}:%") for iid in interview_ids]
     if candidate.email:
         named.append(MailMessage.to_addr == candidate.email)
+    if candidate.name:  # mail to an address the person had before
+        named.append((MailMessage.to_name == candidate.name) & col(MailMessage.template).like("candidate_%"))
     if not named:
         return []
     messages = session.exec(select(MailMessage).where(or_(*named)).order_by(col(MailMessage.id))).all()
     # A body that holds a live one-time link is not copied out: the link is the candidate's key.
-    return [{"to": m.to_addr if m.to_addr == candidate.email else "(staff)", "template": m.template,
+    return [{"to": m.to_addr if m.template.startswith("candidate_") else "(staff)", "template": m.template,
              "subject": m.subject, "status": m.status, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at),
              "text": None if m.holds_secret else m.text_body} for m in messages]
 
@@ -124,4 +127,5 @@ def candidate_export(session: Session, candidate: Candidate, *, with_self_identi
         "self_identification_included": with_self_identification,
         "mail": _mail(session, candidate, interview_ids),
         "audit": _audit(session, candidate, interview_ids, card_ids),
+        "ai_suggestions": export_for(session, interview_ids=interview_ids),
     }

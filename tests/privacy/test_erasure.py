@@ -180,3 +180,12 @@ def test_erase_sends_one_webhook_per_person(session, recorded_changes, specs):
     assert [e.data for e in events] == [{"candidate_id": candidate.id}]
     erased = [spec for spec, kind in recorded_changes.seen if kind == "candidate.erased"]
     assert len(erased) == max(1, len(specs))  # one change per spec (each spec's dashboards hear of it)
+
+
+def test_erase_removes_mail_sent_to_an_earlier_address(session):
+    seeded = seed_candidate(session)
+    seeded.candidate.email = "new-address@example.test"
+    session.add(seeded.candidate)
+    session.flush()
+    erasure.erase_candidate(session, seeded.candidate, actor=None)
+    assert leftovers(seeded, table_text(session)) == []
