@@ -223,9 +223,14 @@ def checkpoint_wal(url: str | None = None, *, busy_ms: int = 5000) -> tuple[int,
         busy, frames, done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         conn.close()
+    _owed[url or ""] = bool(busy)
     if busy:
-        log.warning("write-ahead log not fully checkpointed after an erasure (a reader or writer was busy)")
+        log.warning("write-ahead log not fully checkpointed after an erasure (a reader or writer was busy); "
+                    "the worker's next sweep tries again")
     return busy, frames, done
+
+
+_owed: dict[str, bool] = {}  # database URL → a checkpoint after an erasure did not complete (this process)
 
 
 class SecureErase:
@@ -282,6 +287,9 @@ def expired_candidates(session: Session, now: datetime, days: float, *, limit: i
 
 def retention_sweep(session: Session, now: datetime) -> int:
     """Sweep (job worker): erase candidates kept longer than CALIBRATE_RETENTION_DAYS; 0 when unset."""
+    for url, owed in list(_owed.items()):
+        if owed:
+            checkpoint_wal(url or None)
     days = get_settings().retention_days
     if days is None:
         return 0

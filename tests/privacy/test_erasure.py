@@ -5,6 +5,7 @@ do not move; the audit log records it without personal data; the webhook names t
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from app.bank.loader import load_bank, sync_bank
 from app.db import Session as AppSession
 from app.db import make_engine
 from app.migrate import upgrade
-from app.models import AuditEvent, Candidate, Interview
+from app.models import AuditEvent, Candidate, Interview, utcnow
 from app.privacy import erasure
 from app.privacy.models import SelfIdentification
 from app.settings import get_settings
@@ -189,3 +190,28 @@ def test_erase_removes_mail_sent_to_an_earlier_address(session):
     session.flush()
     erasure.erase_candidate(session, seeded.candidate, actor=None)
     assert leftovers(seeded, table_text(session)) == []
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite's write-ahead log")
+def test_a_busy_checkpoint_is_tried_again_by_the_worker(tmp_path):
+    path = tmp_path / "busy.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x TEXT)")
+        reader = sqlite3.connect(str(path), isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM t").fetchone()  # holds a snapshot older than the next write
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO t VALUES ('erased text')")
+        url = f"sqlite:///{path}"
+        busy, _, _ = erasure.checkpoint_wal(url, busy_ms=50)
+        assert busy == 1 and erasure._owed[url]
+        reader.execute("COMMIT")
+        reader.close()
+        with AppSession(engine) as session:
+            erasure.retention_sweep(session, utcnow())
+        assert not erasure._owed[url]
+        assert (tmp_path / "busy.db-wal").stat().st_size == 0
+    finally:
+        engine.dispose()
