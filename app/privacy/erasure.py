@@ -2,7 +2,7 @@
 
 In the erasure's transaction: the name and email are blanked (`candidate.erased_at` says why),
 every answer's text, its revisions, voice transcripts and segments and the chunk records of the
-audio, the evidence notes of the scorecards about them, the quotes and rationales of AI suggestions, their self-identification and the mail
+audio, the evidence notes of the scorecards about them, their self-identification and the mail
 that named them go; audit entries that carried personal data (a scorecard's evidence notes) are
 redacted through the one UPDATE the audit log accepts (migration 0008); the interview links are
 revoked; the audit log records the erasure with counts only; and a `candidate.erased` change is
@@ -39,7 +39,6 @@ from app.models import (Answer, AnswerRevision, AuditEvent, Candidate, Interview
                         User, utcnow)
 from app.privacy.models import SelfIdentification
 from app.settings import get_settings
-from app.suggestions.service import erase_text as erase_suggestion_text
 from app.voice.models import AudioChunk, VoiceAnswer
 
 log = logging.getLogger("calibrate.privacy")
@@ -149,7 +148,6 @@ def erase_candidate(session: Session, candidate: Candidate, *, actor: User | Non
     card_ids = _ids(session, select(Scorecard.id).where(col(Scorecard.interview_id).in_(interview_ids)))
     answers, revisions, recordings = _erase_answers(session, attempt_ids)
     notes = _erase_notes(session, card_ids)
-    erase_suggestion_text(session, interview_ids=interview_ids)  # AI suggestions quote the answers
     mail = _erase_mail(session, candidate, interview_ids, card_ids)
     redacted = _redact_audit(session, card_ids, now)
     session.execute(delete(SelfIdentification).where(col(SelfIdentification.candidate_id) == candidate.id))
