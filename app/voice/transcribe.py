@@ -133,7 +133,7 @@ def run(job: JobRun) -> None:
         raise
     with job.transaction() as session:
         voice = session.get(VoiceAnswer, voice_id, with_for_update=True)
-        if voice is not None:
+        if voice is not None and voice.parts:  # no parts: erased while it was transcribed (app/privacy)
             store(session, voice, result)
         job.finish(session)
 

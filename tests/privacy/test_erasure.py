@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ from app.db import make_engine
 from app.migrate import upgrade
 from app.models import AuditEvent, Candidate, Interview, utcnow
 from app.privacy import erasure
+from app.jobs.worker import Worker
+from app.voice import consent as voice_consent
+from app.voice import service as voice
+from app.voice import transcribe
+from app.voice.local import Segment
+from app.wiring import job_registry
 from app.privacy.models import SelfIdentification
 from app.settings import get_settings
 from app.specs.service import load_files
@@ -26,6 +33,7 @@ from app.webhooks.models import WebhookEvent
 from tests.conftest import IS_POSTGRES, ROOT
 from tests.factories import bearer, csrf, make_candidate, make_interview, make_user, sign_in
 from tests.privacy.helpers import SPEC, Seeded, seed_candidate
+from tests.voice.helpers import tone_wav
 
 
 def table_text(session: Session) -> str:
@@ -215,3 +223,26 @@ def test_a_busy_checkpoint_is_tried_again_by_the_worker(tmp_path):
         assert (tmp_path / "busy.db-wal").stat().st_size == 0
     finally:
         engine.dispose()
+
+
+def test_a_transcript_finished_after_the_erasure_is_not_stored(session, monkeypatch):
+    created = make_interview(session, spec_slug=SPEC)
+    now = utcnow()
+    attempt, _ = voice_consent.give(session, created.interview, "round_02", choice="voice", now=now)
+    voice.receive_chunk(session, created.interview, "round_02", attempt.questions[0]["id"], seq=0, final=True,
+                        content_type="audio/wav", data=tone_wav(0.3), now=now)
+    late = "a transcript that arrived after the erasure"
+
+    def transcribe_during_erasure(parts):  # type: ignore[no-untyped-def]
+        erasure.erase_candidate(session, session.get(Candidate, created.interview.candidate_id), actor=None)
+        return transcribe.Transcript([Segment(0.0, 0.3, late)], 0.3, "local:test")
+
+    monkeypatch.setattr(transcribe, "transcribe_parts", transcribe_during_erasure)
+
+    @contextmanager
+    def sessions():  # type: ignore[no-untyped-def]
+        with session.begin_nested():
+            yield session
+
+    Worker(job_registry(), sessions).run_once()
+    assert late not in table_text(session)
