@@ -128,12 +128,20 @@ def cmd_setup(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(_: argparse.Namespace) -> int:
-    """Load realistic sample candidates, answers and scorecards (once)."""
-    from app.demo import load_demo
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load realistic sample candidates, answers and scorecards (once); with --interviews N, add N
+    completed interviews with submitted scorecards to one spec in bulk (every time)."""
     from app.wiring import session_scope
 
     try:
+        if args.interviews is not None:
+            from app.demo_bulk import add_completed_interviews
+
+            for line in add_completed_interviews(session_scope, count=args.interviews, spec_slug=args.spec):
+                print(line, flush=True)
+            return 0
+        from app.demo import load_demo
+
         with session_scope() as session:
             for line in load_demo(session):
                 print(line)
@@ -201,7 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     tcreate.add_argument("--name", default="cli")
     tcreate.set_defaults(handler=cmd_tokens_create)
     sub.add_parser("setup", help="first run: migrate, load bank and specs, ensure an admin").set_defaults(handler=cmd_setup)
-    sub.add_parser("demo", help="load realistic sample candidates, answers and scorecards").set_defaults(handler=cmd_demo)
+    demo = sub.add_parser("demo", help="load realistic sample candidates, answers and scorecards")
+    demo.add_argument("--interviews", type=int, metavar="N",
+                      help="add N completed interviews with submitted scorecards to one spec, in bulk (scale checks)")
+    demo.add_argument("--spec", default="senior-backend-payments", metavar="SLUG",
+                      help="the spec --interviews adds to (default: senior-backend-payments)")
+    demo.set_defaults(handler=cmd_demo)
     worker = sub.add_parser("worker", help="run the background jobs (transcription, …) outside `serve`")
     worker.add_argument("--once", action="store_true", help="run what is due, then exit")
     worker.add_argument("--retry-failed", action="store_true", help="give jobs that were given up a fresh set of attempts")

@@ -19,7 +19,7 @@ REQUEST_SECONDS = Histogram(
     registry=REGISTRY, buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 AUTOSAVES = Counter("calibrate_autosaves_total", "Answer saves by outcome (accepted, stale, late).",
                     ["outcome"], registry=REGISTRY)
-SSE_CLIENTS = Gauge("calibrate_sse_clients", "Open live-dashboard streams (read from the broker).", registry=REGISTRY)
+SSE_CLIENTS = Gauge("calibrate_sse_clients", "Open live-dashboard streams (read from the fragment hub).", registry=REGISTRY)
 SCORECARDS_SUBMITTED = Counter("calibrate_scorecards_submitted_total", "Scorecards submitted and committed.",
                                registry=REGISTRY)
 

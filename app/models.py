@@ -136,6 +136,7 @@ class Candidate(SQLModel, table=True):
     """A person who takes interviews; candidates have no account."""
 
     __tablename__ = "candidate"
+    __table_args__ = (Index("ix_candidate_created", "created_at", "id"),)  # the candidates list, newest first
     id: str = Field(default_factory=new_id, primary_key=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=320, index=True)
@@ -149,6 +150,10 @@ class Interview(SQLModel, table=True):
     """A candidate's interview on one job-spec version, reached by a secret invite link."""
 
     __tablename__ = "interview"
+    __table_args__ = (  # the interviews list: newest first, overall or per spec (app/interviews/listing.py)
+        Index("ix_interview_created", "created_at", "id"),
+        Index("ix_interview_spec_created", "spec_id", "created_at", "id"),
+    )
     id: str = Field(default_factory=new_id, primary_key=True)
     candidate_id: str = Field(foreign_key="candidate.id", index=True)
     spec_id: str = Field(foreign_key="job_spec.id", index=True)
@@ -210,7 +215,8 @@ class Scorecard(SQLModel, table=True):
     """One interviewer's ratings of one round of one interview."""
 
     __tablename__ = "scorecard"
-    __table_args__ = (UniqueConstraint("interview_id", "round_key", "interviewer_id"),)
+    __table_args__ = (UniqueConstraint("interview_id", "round_key", "interviewer_id"),
+                      Index("ix_scorecard_interviewer_interview", "interviewer_id", "interview_id"))
     id: str = Field(default_factory=new_id, primary_key=True)
     interview_id: str = Field(foreign_key="interview.id", index=True)
     round_key: str = Field(max_length=64)
@@ -235,14 +241,50 @@ class Rating(SQLModel, table=True):
 
 
 class InterviewStat(SQLModel, table=True):
-    """One interview's current contribution to its spec's dashboard totals (app/dashboard/stats.py)."""
+    """One interview as its spec's ranking shows it, scored by `scoring` in the transaction of every
+    change (app/dashboard/stats.py); what it adds to the spec's dashboard totals derives from it.
+
+    `overall` and `scores` are the interview's score whether or not it is completed (the totals count
+    completed interviews only); `adjusted` uses the spec's stored leniency (app/dashboard/aggregates.py).
+    `rank_key` and `adjusted_key` are the sort keys of the ranking, so a page is an index range."""
 
     __tablename__ = "interview_stat"
+    __table_args__ = (
+        Index("ix_interview_stat_rank", "spec_id", "rank_key", "interview_id"),
+        Index("ix_interview_stat_adjusted", "spec_id", "adjusted_key", "interview_id"),
+        Index("ix_interview_stat_coverage", "spec_id", "coverage", "interview_id"),
+        Index("ix_interview_stat_created", "spec_id", "created_at", "interview_id"),
+    )
     interview_id: str = Field(foreign_key="interview.id", primary_key=True)
     spec_id: str = Field(foreign_key="job_spec.id", index=True)
+    spec_version_id: Optional[str] = Field(default=None, max_length=64)
+    created_at: Optional[datetime] = _ts(default=None)  # the interview's
     completed: bool = False
     overall: Optional[float] = None
-    scores: dict = Field(default_factory=dict, sa_type=JSONDoc)  # competency id → score, completed only
+    status: str = Field(default="provisional", max_length=16)
+    coverage: float = 0.0
+    knocked_out: bool = False
+    scores: dict = Field(default_factory=dict, sa_type=JSONDoc)  # competency id → score 0–100
+    adjusted: Optional[float] = None
+    recommendations: dict = Field(default_factory=dict, sa_type=JSONDoc)
+    cards_submitted: int = 0
+    cards_assigned: int = 0
+    rank_key: float = -2000.0
+    adjusted_key: float = -1.0
+
+
+class SpecAggregate(SQLModel, table=True):
+    """A spec's aggregates that need every row (reliability, leniency, distribution), recomputed in
+    the background (app/dashboard/aggregates.py) and served as stored, with when they were computed."""
+
+    __tablename__ = "spec_aggregate"
+    spec_id: str = Field(foreign_key="job_spec.id", primary_key=True)
+    computed_at: datetime = _ts(default_factory=utcnow)
+    seconds: float = 0.0  # how long the last computation took (spaces the next one out)
+    interviews: int = 0
+    reliability: dict = Field(default_factory=dict, sa_type=JSONDoc)  # competency id → {targets, raters, icc}
+    leniency: dict = Field(default_factory=dict, sa_type=JSONDoc)  # rater → {leniency, n}
+    distribution: list = Field(default_factory=list, sa_type=JSONDoc)  # [{low, high, count}]
 
 
 class SpecStat(SQLModel, table=True):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app import changes, db
+from app.dashboard.aggregates import StoredAggregates
 from app.dashboard.stats import RunningTotals
 from app.db import Session
 from app.events import LiveDashboards
@@ -21,8 +22,10 @@ from app.webhooks.outbox import WebhookOutbox
 
 
 def change_handlers() -> tuple[changes.Handler, ...]:
-    """Totals first (they read the changed rows), then the live dashboards, then the metrics."""
-    return (RunningTotals(), LiveDashboards(), CommittedChanges(), WebhookOutbox(), InterviewMail(), SecureErase())
+    """Totals first (they read the changed rows), then the background aggregates, the live dashboards,
+    the metrics and the outboxes."""
+    return (RunningTotals(), StoredAggregates(), LiveDashboards(), CommittedChanges(), WebhookOutbox(), InterviewMail(),
+            SecureErase())
 
 
 def install() -> None:
@@ -40,6 +43,7 @@ def session_scope() -> Iterator[Session]:
 
 def job_registry() -> Registry:
     """Every kind of background job this process runs (app/jobs/), with the sweeps between them."""
+    from app.dashboard import aggregates
     from app.mail import delivery as mail_delivery
     from app.mail import notify as mail_notify
     from app.privacy import erasure
@@ -48,7 +52,7 @@ def job_registry() -> Registry:
 
     return (Registry().add_all(voice_jobs.KINDS, voice_jobs.SWEEPS).add_all(webhook_delivery.KINDS)
             .add_all([mail_delivery.KIND], [mail_notify.remind_open_scorecards])
-            .add_all([], [erasure.retention_sweep]))
+            .add_all([], [erasure.retention_sweep]).add_all(aggregates.KINDS))
 
 
 def job_worker() -> Worker:

@@ -31,6 +31,7 @@ bisection.  Checked against SciPy's ``t.ppf`` the quantile agrees to better than
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -60,8 +61,12 @@ def score_band(values: Sequence[int], confidence: float = 0.8) -> tuple[float, f
     return (max(0.0, low), min(100.0, high))
 
 
+@functools.lru_cache(maxsize=1024)
 def t_quantile(p: float, df: float) -> float:
-    """Return ``t`` with ``P(T <= t) = p`` for Student's t with ``df`` degrees of freedom."""
+    """Return ``t`` with ``P(T <= t) = p`` for Student's t with ``df`` degrees of freedom.
+
+    Remembered per ``(p, df)``: bands use a few confidences and small ``df`` (raters - 1), and the
+    bisection costs about 40 CDF evaluations, which scoring a whole spec would repeat per rating."""
     if not 0.0 < p < 1.0:
         raise ValueError(f"p must be in (0, 1), got {p}")
     _check_df(df)

@@ -38,7 +38,7 @@ def _sample(name: str, **labels: str) -> float:
 
 
 def test_metrics_move_with_autosaves_submissions_and_streams(client, session):
-    from app.events import broker
+    from app.events.fragments import hub
     from tests import aio
     from tests.take.helpers import put_answer, take_link
 
@@ -59,10 +59,11 @@ def test_metrics_move_with_autosaves_submissions_and_streams(client, session):
     session.rollback()
     assert _sample("calibrate_scorecards_submitted_total") == submitted + 1
 
-    async def streams_open() -> float:
-        async with broker.subscribe(), broker.subscribe():
-            return _sample("calibrate_sse_clients")
-    assert aio.run(streams_open()) == broker.subscriber_count + 2
+    async def streams_open() -> tuple[float, int]:
+        async with hub.subscribe("spec", "dashboard", list), hub.subscribe("spec", "dashboard", list):
+            return _sample("calibrate_sse_clients"), hub.stream_count
+    gauge, streams = aio.run(streams_open())
+    assert gauge == streams == hub.stream_count + 2
 
 
 def test_metrics_refused_to_remote_non_admins(app, session):

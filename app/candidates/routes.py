@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.candidates import listing as candidate_listing
 from app.candidates import service
 from app.deps import Manager, SessionDep
 from app.errors import Invalid
@@ -19,12 +20,11 @@ router = APIRouter()
 
 
 @router.get("/candidates")
-def candidates_page(request: Request, session: SessionDep, user: Manager, q: str = "", page: int = 0) -> Response:
-    """Search candidates by name or email."""
-    page = max(0, page)
-    found = service.search(session, q=q, offset=page * service.PAGE)
-    return render(request, "candidates/list.html", {"candidates": found, "q": q, "page": page,
-                                                    "page_size": service.PAGE}, block="results")
+def candidates_page(request: Request, session: SessionDep, user: Manager, q: str = "", cursor: str = "") -> Response:
+    """Search candidates by name or email, newest first, a page at a time."""
+    found, next_cursor = candidate_listing.page_candidates(session, q=q, cursor=cursor[:300])
+    return render(request, "candidates/list.html", {"candidates": found, "q": q[:200], "next_cursor": next_cursor,
+                                                    "first_page": not cursor}, block="results")
 
 
 def _detail(request: Request, session: SessionDep, candidate: Candidate, *, values: dict[str, str] | None = None,

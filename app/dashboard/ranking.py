@@ -1,66 +1,176 @@
-"""Candidate ranking, what-if re-weighting and the reliability panel of a spec's dashboard."""
+"""The candidate ranking of a spec's dashboard, a page at a time, from the rows that every change
+keeps (app/dashboard/stats.py); the what-if re-ranking over their stored competency scores; the
+reliability panel from the stored aggregates (app/dashboard/aggregates.py).
+
+A page is one index range: `WHERE spec_id = ? AND (key, interview_id) < (cursor) ORDER BY key DESC,
+interview_id DESC LIMIT n`, so it costs the same on the 2,000th page as on the first, and an
+interview that arrives while someone pages lands in its place without moving the others: paging
+shows every interview that was there when it started exactly once."""
 
 from __future__ import annotations
 
+import base64
+import heapq
+import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, tuple_
+from sqlmodel import Session
+
 import scoring
-from app.dashboard.scores import Evidence, adjusted_overall, recommendations, score_of
+from app.dashboard.stats import rank_key
+from app.models import Candidate, Interview, InterviewStat, JobSpecVersion, SpecAggregate
 from app.specs.content import Competency
+from scoring.formula import weighted_overall
+
+STAT = InterviewStat.__table__
+SORTS = {"overall": STAT.c.rank_key, "adjusted": STAT.c.adjusted_key, "coverage": STAT.c.coverage,
+         "date": STAT.c.created_at}
+STATUSES = {"final": "Final", "provisional": "Provisional", "completed": "Completed", "in_progress": "In progress"}
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
 
-def ranking(evidence: list[Evidence], leniency: dict[str, dict[str, Any]],
-            weights: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
-    """One row per interview, best first: knocked-out candidates after the others, unscored last.
+@dataclass(frozen=True)
+class RankingFilter:
+    """How the ranking is sorted and narrowed (every field optional)."""
 
-    With `weights` (a what-if), every interview is re-scored under them with `scoring.rescore`;
-    nothing is stored."""
+    sort: str = "overall"
+    ascending: bool = False
+    status: str = ""
+    knocked_out: bool | None = None
+    version: str = ""  # a version label, e.g. v2-a1b2c3
+
+    @classmethod
+    def parse(cls, *, sort: str = "", order: str = "", status: str = "", knocked_out: str = "",
+              version: str = "") -> RankingFilter:
+        """From query parameters; anything unknown is ignored."""
+        return cls(sort=sort if sort in SORTS else "overall", ascending=order == "asc",
+                   status=status if status in STATUSES else "",
+                   knocked_out={"yes": True, "no": False}.get(knocked_out), version=version[:40])
+
+    def params(self) -> dict[str, str]:
+        """The query parameters that stand for this filter."""
+        values = {"sort": self.sort, "order": "asc" if self.ascending else "", "status": self.status,
+                  "knocked_out": {True: "yes", False: "no"}.get(self.knocked_out, ""), "version": self.version}
+        return {k: v for k, v in values.items() if v and (k, v) != ("sort", "overall")}
+
+
+def encode_cursor(key: Any, interview_id: str, position: int) -> str:
+    """The cursor that continues after the row with this sort key, id and place."""
+    value = key.isoformat() if isinstance(key, datetime) else key
+    raw = json.dumps([value, interview_id, position], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, str, int] | None:
+    """(sort key, interview id, place) of a cursor; None for one that is not ours."""
+    try:
+        value, interview_id, position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key = datetime.fromisoformat(value) if sort == "date" else float(value)
+        return key, str(interview_id), int(position)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+def _narrowed(query, session: Session, spec_id: str, wanted: RankingFilter):  # type: ignore[no-untyped-def]
+    query = query.where(STAT.c.spec_id == spec_id)
+    if wanted.status in ("final", "provisional"):
+        query = query.where(STAT.c.status == wanted.status)
+    elif wanted.status:
+        query = query.where(STAT.c.completed.is_(wanted.status == "completed"))
+    if wanted.knocked_out is not None:
+        query = query.where(STAT.c.knocked_out.is_(wanted.knocked_out))
+    if wanted.version:
+        version_id = session.execute(select(JobSpecVersion.id).where(JobSpecVersion.spec_id == spec_id,
+                                                                     JobSpecVersion.label == wanted.version)).scalar()
+        query = query.where(STAT.c.spec_version_id == (version_id or ""))
+    return query
+
+
+def version_labels(session: Session, spec_id: str) -> list[str]:
+    """The spec's version labels, newest first (the ranking's version filter)."""
+    return list(session.execute(select(JobSpecVersion.label).where(JobSpecVersion.spec_id == spec_id)
+                                .order_by(JobSpecVersion.number.desc())).scalars())
+
+
+def _row(stat: Any, name: str, email: str, label: str, place: int) -> dict[str, Any]:
+    return {"rank": place, "interview_id": stat.interview_id, "candidate": name, "candidate_email": email,
+            "version": label, "completed": stat.completed, "overall": stat.overall, "status": stat.status,
+            "coverage": stat.coverage, "knocked_out": stat.knocked_out, "adjusted_overall": stat.adjusted,
+            "recommendations": dict(stat.recommendations or {}),
+            "scorecards": f"{stat.cards_submitted}/{stat.cards_assigned}", "created_at": stat.created_at}
+
+
+def page(session: Session, spec_id: str, wanted: RankingFilter = RankingFilter(), *, cursor: str = "",
+         limit: int = DEFAULT_LIMIT) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the ranking, best first (or as sorted), and the cursor of the next (None at the end)."""
+    key = SORTS[wanted.sort]
+    query = _narrowed(select(STAT, Candidate.name, Candidate.email, JobSpecVersion.label)
+                      .join(Interview, Interview.id == STAT.c.interview_id)
+                      .join(Candidate, Candidate.id == Interview.candidate_id)
+                      .join(JobSpecVersion, JobSpecVersion.id == Interview.spec_version_id), session, spec_id, wanted)
+    after = decode_cursor(cursor, wanted.sort) if cursor else None
+    position = 0
+    if after is not None:
+        value, last_id, position = after
+        bound = tuple_(key, STAT.c.interview_id)
+        query = query.where(bound > (value, last_id) if wanted.ascending else bound < (value, last_id))
+    order = (key.asc(), STAT.c.interview_id.asc()) if wanted.ascending else (key.desc(), STAT.c.interview_id.desc())
+    found = session.execute(query.order_by(*order).limit(limit + 1)).all()
+    rows = [_row(r, r.name, r.email, r.label, position + i) for i, r in enumerate(found[:limit], start=1)]
+    if len(found) <= limit:
+        return rows, None
+    last = found[limit - 1]
+    return rows, encode_cursor(getattr(last, key.name), last.interview_id, position + limit)
+
+
+def what_if(session: Session, spec_id: str, weights: Mapping[str, float], *, limit: int = DEFAULT_LIMIT
+            ) -> list[dict[str, Any]]:
+    """The top of the ranking re-scored under other weights (normalised to sum 1), with how far each
+    moved; from the stored competency scores, nothing is stored. Each shown row is `scoring.rescore`d."""
+    total = math.fsum(weights.values())
+    normalised = {cid: w / total for cid, w in weights.items()}
+    stats = session.execute(select(STAT.c.interview_id, STAT.c.scores, STAT.c.knocked_out, STAT.c.rank_key)
+                            .where(STAT.c.spec_id == spec_id)).all()
+    keyed = [(rank_key(weighted_overall(normalised, s.scores or {})[1], s.knocked_out), s.interview_id) for s in stats]
+    top = heapq.nlargest(limit, keyed)
+    real = {iid: place for place, (_, iid) in
+            enumerate(sorted(((s.rank_key, s.interview_id) for s in stats), reverse=True), start=1)}
+    shown = {r.interview_id: r for r in session.execute(
+        select(STAT, Candidate.name).join(Interview, Interview.id == STAT.c.interview_id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .where(STAT.c.interview_id.in_([iid for _, iid in top]))).all()}
     rows = []
-    for ev in evidence:
-        score = score_of(ev)
-        if weights is not None:
-            score = scoring.rescore(score, weights)
-        rows.append({
-            "interview_id": ev.interview.id, "candidate": ev.candidate.name, "candidate_email": ev.candidate.email,
-            "version": ev.version.label, "completed": ev.interview.completed_at is not None,
-            "overall": score.overall, "status": score.status, "coverage": score.coverage,
-            "knocked_out": score.knocked_out, "adjusted_overall": adjusted_overall(ev, leniency),
-            "recommendations": recommendations(ev), "scorecards": f"{len(ev.cards)}/{ev.assigned}",
-            "created_at": ev.interview.created_at,
-        })
-    rows.sort(key=lambda r: (r["overall"] is None, r["knocked_out"], -(r["overall"] or 0.0), r["candidate"]))
-    for place, row in enumerate(rows, start=1):
-        row["rank"] = place
+    for place, (_, iid) in enumerate(top, start=1):
+        stat = shown[iid]
+        score = scoring.rescore(_stored_score(stat), weights)
+        rows.append({"rank": place, "interview_id": iid, "candidate": stat.name, "overall": score.overall,
+                     "status": score.status, "coverage": score.coverage, "knocked_out": score.knocked_out,
+                     "moved": real[iid] - place})
     return rows
 
 
-def score_distribution(rows: list[dict[str, Any]], *, bins: int = 10) -> list[dict[str, Any]]:
-    """How many scored interviews fall in each band of `100 / bins` points (100 in the last)."""
-    width = 100 / bins
-    counts = [0] * bins
-    for row in rows:
-        if row["overall"] is not None:
-            counts[min(bins - 1, int(row["overall"] // width))] += 1
-    return [{"low": round(i * width), "high": round((i + 1) * width), "count": n} for i, n in enumerate(counts)]
+def _stored_score(stat: Any) -> scoring.InterviewScore:
+    """The stored row as the `scoring.InterviewScore` that `scoring.rescore` re-weights."""
+    competencies = {cid: scoring.CompetencyScore(score, 0, None, None) for cid, score in (stat.scores or {}).items()}
+    return scoring.InterviewScore(stat.overall, stat.status, stat.coverage, stat.knocked_out, competencies, {},
+                                  completed=stat.completed)
 
 
-def _finite(value: float) -> float | None:
-    return value if isinstance(value, float) and math.isfinite(value) else None
-
-
-def reliability(evidence: list[Evidence], competencies: Sequence[Competency],
-                leniency: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Per competency ICCs across interviews with two or more raters, and per-rater leniency."""
-    rows = [(cid, iid, rater, value) for ev in evidence for rater, iid, cid, value in ev.rows()]
-    by_competency = scoring.competency_reliability(rows)
+def reliability_panel(aggregate: SpecAggregate | None, competencies: Sequence[Competency]) -> dict[str, Any]:
+    """The stored per-competency ICCs for the current competencies, the raters' leniency (most lenient
+    first) and when they were computed (None before the first computation)."""
+    stored = aggregate.reliability if aggregate else {}
     panel = []
     for c in competencies:
-        entry = by_competency.get(c.id, {"targets": 0, "raters": 0, "icc": None})
-        icc = {k: _finite(v) for k, v in entry["icc"].items()} if entry["icc"] else None
+        entry = stored.get(c.id, {"targets": 0, "raters": 0, "icc": None})
         panel.append({"id": c.id, "name": c.name, "targets": entry["targets"], "raters": entry["raters"],
-                      "icc": icc})
-    raters = [{"rater": rater, "leniency": v["leniency"], "n": v["n"]} for rater, v in leniency.items()]
-    raters.sort(key=lambda r: -r["leniency"])
-    return {"competencies": panel, "leniency": raters}
+                      "icc": entry["icc"]})
+    raters = [{"rater": rater, "leniency": v["leniency"], "n": v["n"]}
+              for rater, v in (aggregate.leniency if aggregate else {}).items()]
+    raters.sort(key=lambda r: (-r["leniency"], r["rater"]))
+    return {"competencies": panel, "leniency": raters, "computed_at": aggregate.computed_at if aggregate else None}

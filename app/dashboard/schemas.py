@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 
@@ -66,3 +68,28 @@ class LeniencyOut(BaseModel):
 class ReliabilityOut(BaseModel):
     competencies: list[CompetencyReliabilityOut]
     leniency: list[LeniencyOut]
+    computed_at: datetime | None = Field(description="when these figures were computed from the rows (they are "
+                                                     "recomputed in the background after changes); null before "
+                                                     "the first computation")
+
+
+class RankingRowOut(BaseModel):
+    rank: int = Field(description="place in this sorted, filtered ranking")
+    interview_id: str
+    candidate: str
+    candidate_email: str
+    version: str
+    completed: bool
+    overall: float | None
+    status: str = Field(description="final or provisional")
+    coverage: float
+    knocked_out: bool
+    adjusted_overall: float | None = Field(description="the overall with each rater's stored leniency removed")
+    recommendations: dict[str, int]
+    scorecards: str = Field(description="submitted/assigned")
+    created_at: datetime
+
+
+class RankingPageOut(BaseModel):
+    items: list[RankingRowOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,13 +102,20 @@ def score_of(ev: Evidence) -> scoring.InterviewScore:
                                    required_must_haves=required, must_have_checks=checks)
 
 
-def adjusted_overall(ev: Evidence, leniency: dict[str, dict[str, Any]]) -> float | None:
-    """The overall with each rater's leniency removed (shown beside the raw one, never instead)."""
+def adjusted_overall_of(rows: Iterable[tuple[str, str, str, float]], leniency: dict[str, dict[str, Any]],
+                        weights: dict[str, float]) -> float | None:
+    """The overall of one interview's (rater, interview, competency, value) rows with each rater's
+    leniency removed (shown beside the raw one, never instead)."""
     by_competency: dict[str, list[float]] = defaultdict(list)
-    for _, _, cid, value in scoring.adjusted_values(ev.rows(), leniency):
+    for _, _, cid, value in scoring.adjusted_values(rows, leniency):
         by_competency[cid].append(value)
     scores = {cid: rating_to_score(math.fsum(values) / len(values)) for cid, values in by_competency.items()}
-    return weighted_overall(ev.weights(), scores)[1]
+    return weighted_overall(weights, scores)[1]
+
+
+def adjusted_overall(ev: Evidence, leniency: dict[str, dict[str, Any]]) -> float | None:
+    """The interview's overall with each rater's leniency removed."""
+    return adjusted_overall_of(ev.rows(), leniency, ev.weights())
 
 
 def recommendations(ev: Evidence) -> dict[str, int]:

@@ -26,7 +26,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session as OrmSession
 
 from app.changes import Change
-from app.metrics import SSE_CLIENTS
 
 log = logging.getLogger("calibrate.events")
 
@@ -113,7 +112,6 @@ def _offer(queue: asyncio.Queue, item: Event | None) -> None:
 
 
 broker = Broker()
-SSE_CLIENTS.set_function(lambda: broker.subscriber_count)
 
 
 def notify(session: OrmSession, item: Event) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from sqlmodel import select
 
 from app import policy
+from app.candidates import listing as candidate_listing
 from app.deps import Manager, SessionDep, Staff
-from app.interviews import service
+from app.interviews import listing, service
 from app.interviews.detail import interview_detail
-from app.interviews.schemas import CandidateIn, CreatedOut, InterviewCreatedOut, InterviewIn, InterviewOut
+from app.interviews.schemas import (CandidateIn, CandidatePageOut, CreatedOut, InterviewCreatedOut, InterviewIn,
+                                    InterviewOut, InterviewPageOut)
+from app.models import JobSpec
 from app.schemas import CSRF_403, errors
 from app.take import clock
 
@@ -27,6 +31,36 @@ def create_candidate(body: CandidateIn, session: SessionDep, user: Manager) -> d
     """A new candidate."""
     candidate = service.create_candidate(session, name=body.name, email=body.email, actor=user)
     return {"id": candidate.id}
+
+
+@router.get("/candidates", response_model=CandidatePageOut, responses=errors(401, (403, "for hiring managers and admins"), 422))
+def list_candidates(session: SessionDep, user: Manager, q: str = Query("", max_length=200),
+                    cursor: str = Query("", max_length=300),
+                    limit: int = Query(listing.DEFAULT_LIMIT, ge=1, le=listing.MAX_LIMIT)) -> dict[str, Any]:
+    """Candidates, newest first, whose name or email contains `q` (any case); `{items, next_cursor}`."""
+    found, next_cursor = candidate_listing.page_candidates(session, q=q, cursor=cursor, limit=limit)
+    items = [{"id": c.id, "name": c.name, "email": c.email, "created_at": c.created_at.isoformat()} for c in found]
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/interviews", response_model=InterviewPageOut, responses=errors(401, (403, "for hiring managers and admins"), 422))
+def list_interviews(session: SessionDep, user: Manager, job_spec: str = Query("", max_length=120),
+                    status: Literal["invited", "started", "completed"] | None = None,
+                    interviewer: str = Query("", max_length=64, description="a staff member's id"),
+                    q: str = Query("", max_length=200, description="part of the candidate's name or email"),
+                    sort: Literal["newest", "oldest"] = "newest", cursor: str = Query("", max_length=300),
+                    limit: int = Query(listing.DEFAULT_LIMIT, ge=1, le=listing.MAX_LIMIT)) -> dict[str, Any]:
+    """Interviews, newest (or oldest) first, filtered by spec, status and interviewer and searched by the
+    candidate's name or email; `{items, next_cursor}`."""
+    wanted = listing.InterviewFilter(spec_slug=job_spec, status=status or "", interviewer_id=interviewer, q=q,
+                                     oldest_first=sort == "oldest")
+    rows, next_cursor = listing.page_interviews(session, wanted, cursor=cursor, limit=limit)
+    slugs = dict(session.exec(select(JobSpec.id, JobSpec.slug)).all())
+    items = [{"id": i.id, "status": service.interview_status(session, i),
+              "candidate": {"id": c.id, "name": c.name, "email": c.email}, "job_spec": slugs.get(i.spec_id, ""),
+              "version": v.label, "created_at": i.created_at.isoformat(),
+              "completed_at": i.completed_at.isoformat() if i.completed_at else None} for i, c, v in rows]
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post("/interviews", status_code=201, response_model=InterviewCreatedOut,

@@ -1,5 +1,7 @@
-"""The interviews list as people use it: filtered by spec, status and interviewer, paged by
-cursor (newest first; the cursor is the last row's creation time and id)."""
+"""The interviews list as people use it: filtered by spec, status and interviewer, searched by the
+candidate's name or email, paged by cursor, newest or oldest first (the cursor is the last row's
+creation time and id, so a page is an index range: `ix_interview_created`, or
+`ix_interview_spec_created` for one spec, whatever the number of interviews)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import exists, or_, tuple_
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -32,11 +34,19 @@ class InterviewFilter:
     status: str = ""
     interviewer_id: str = ""
     candidate_id: str = ""
+    q: str = ""  # part of the candidate's name or email, any case
+    oldest_first: bool = False
+
+    def params(self) -> dict[str, str]:
+        """The list's query parameters for this filter (for links to other pages)."""
+        values = {"job_spec": self.spec_slug, "status": self.status, "interviewer": self.interviewer_id, "q": self.q,
+                  "sort": "oldest" if self.oldest_first else ""}
+        return {k: v for k, v in values.items() if v}
 
 
-def encode_cursor(interview: Interview) -> str:
-    """The cursor that continues after this row."""
-    raw = f"{interview.created_at.isoformat()}|{interview.id}"
+def encode_cursor(row: Interview | Candidate) -> str:
+    """The cursor that continues after this row (an interview, or a candidate in their list)."""
+    raw = f"{row.created_at.isoformat()}|{row.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -50,7 +60,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
         return None
 
 
+def contains(column, text: str):  # type: ignore[no-untyped-def]
+    """`column` contains `text`, any case, with LIKE's wildcards taken literally."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return col(column).ilike(pattern, escape="\\")
+
+
 def _filtered(query, wanted: InterviewFilter):  # type: ignore[no-untyped-def]
+    if q := wanted.q.strip()[:200]:
+        query = query.where(or_(contains(Candidate.name, q), contains(Candidate.email, q)))
     if wanted.spec_slug:
         query = query.where(col(Interview.spec_id).in_(select(JobSpec.id).where(JobSpec.slug == wanted.spec_slug)))
     if wanted.candidate_id:
@@ -70,18 +88,18 @@ def _filtered(query, wanted: InterviewFilter):  # type: ignore[no-untyped-def]
 
 def page_interviews(session: Session, wanted: InterviewFilter, *, cursor: str = "", limit: int = DEFAULT_LIMIT
                     ) -> tuple[list[tuple[Interview, Candidate, JobSpecVersion]], str | None]:
-    """One page of interviews, newest first, and the cursor of the next page (None at the end)."""
+    """One page of interviews, newest (or oldest) first, and the cursor of the next page (None at the end)."""
     limit = max(1, min(limit, MAX_LIMIT))
     query = _filtered(select(Interview, Candidate, JobSpecVersion)
                       .join(Candidate, col(Candidate.id) == Interview.candidate_id)
                       .join(JobSpecVersion, col(JobSpecVersion.id) == Interview.spec_version_id), wanted)
     after = decode_cursor(cursor) if cursor else None
+    key = tuple_(col(Interview.created_at), col(Interview.id))
     if after is not None:
-        stamp, last_id = after
-        query = query.where(or_(col(Interview.created_at) < stamp,
-                                and_(col(Interview.created_at) == stamp, col(Interview.id) < last_id)))
-    rows = [tuple(r) for r in session.exec(query.order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
-                                           .limit(limit + 1)).all()]
+        query = query.where(key > after if wanted.oldest_first else key < after)
+    order = ((col(Interview.created_at).asc(), col(Interview.id).asc()) if wanted.oldest_first
+             else (col(Interview.created_at).desc(), col(Interview.id).desc()))
+    rows = [tuple(r) for r in session.exec(query.order_by(*order).limit(limit + 1)).all()]
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1][0]) if more and rows else None  # type: ignore[return-value]

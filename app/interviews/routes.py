@@ -26,10 +26,11 @@ router = APIRouter()
 
 @router.get("/interviews")
 def interview_list(request: Request, session: SessionDep, user: Manager, job_spec: str = "", status: str = "",
-                   interviewer: str = "", cursor: str = "") -> Response:
-    """Interviews, newest first, filtered by spec, status and interviewer, a page at a time."""
+                   interviewer: str = "", q: str = "", sort: str = "", cursor: str = "") -> Response:
+    """Interviews, newest (or oldest) first, filtered by spec, status and interviewer, searched by the
+    candidate's name or email, a page at a time."""
     wanted = listing.InterviewFilter(spec_slug=job_spec[:120], status=status if status in listing.STATUS_FILTERS else "",
-                                     interviewer_id=interviewer[:64])
+                                     interviewer_id=interviewer[:64], q=q[:200], oldest_first=sort == "oldest")
     page, next_cursor = listing.page_interviews(session, wanted, cursor=cursor[:200])
     rows = [(interview, candidate, version, service.interview_status(session, interview))
             for interview, candidate, version in page]

@@ -17,3 +17,25 @@
     if (event.detail && event.detail.type === "bye") status("The server is restarting; refreshing every 30 seconds.");
   });
 })();
+// The ranking swaps itself live (stream and polling) only while it shows its first page in the default
+// order: once the person sorts, filters or loads more rows, their view stays until they reload.
+(function () {
+  "use strict";
+  function wrap() { return document.getElementById("ranking-wrap"); }
+  function pin() {
+    var el = wrap();
+    if (el) el.dataset.pinned = "1";
+  }
+  document.addEventListener("submit", function (event) {
+    if (event.target.closest && event.target.closest("#ranking")) pin();
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("#ranking .more-row")) pin();
+  }, true);
+  function keep(event) {
+    var el = wrap();
+    if (el && el.dataset.pinned && event.target === el) event.preventDefault();
+  }
+  document.addEventListener("htmx:sseBeforeMessage", keep);
+  document.addEventListener("htmx:beforeRequest", keep);
+})();

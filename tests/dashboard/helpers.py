@@ -35,6 +35,16 @@ def add_scorecard(session: Session, interview: Interview, *, interviewer: User |
     return card
 
 
+def run_aggregates(session: Session, spec_slug: str = SPEC) -> None:
+    """What the background job does once a spec's scorecards settle: recompute its stored aggregates
+    (the job itself is tested in tests/dashboard/test_aggregates_job.py)."""
+    from app.dashboard import aggregates
+    from app.specs.service import get_spec
+
+    aggregates.recompute(session.connection(), get_spec(session, spec_slug).id)
+    session.flush()
+
+
 def scored_interview(session: Session, cards: list[dict[str, Any]], *, completed: bool = True,
                      spec_slug: str = SPEC) -> Interview:
     """An interview with the given scorecards (kwargs of add_scorecard), completed or not."""

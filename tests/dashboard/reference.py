@@ -24,9 +24,17 @@ from sqlalchemy import Float, func, literal, select, union_all
 from sqlmodel import Session
 
 from app.dashboard.service import dashboard_body
-from app.dashboard.stats import rating_means
-from app.models import Interview, JobSpec, JobSpecVersion, Scorecard
+from app.models import Interview, JobSpec, JobSpecVersion, Rating, Scorecard
 from app.specs import service as specs
+
+
+def rating_means():  # type: ignore[no-untyped-def]
+    """(interview_id, competency_id, mean) of the ratings that count: submitted and not "no evidence"."""
+    return (select(Scorecard.interview_id.label("interview_id"), Rating.competency_id.label("competency_id"),
+                   func.avg(Rating.value * 1.0).label("mean"))
+            .join(Scorecard, Scorecard.id == Rating.scorecard_id)
+            .where(Scorecard.status == "submitted", Rating.value.is_not(None))
+            .group_by(Scorecard.interview_id, Rating.competency_id))
 
 
 def _cells(spec_id: str):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import Scorecard, utcnow
-from tests.dashboard.helpers import SPEC, add_scorecard, scored_interview
+from tests.dashboard.helpers import SPEC, add_scorecard, run_aggregates, scored_interview
 from tests.factories import bearer, make_interview, make_user
 
 ALL = ["financial_systems_design", "distributed_systems_reliability", "postgres_schema_design",
@@ -116,7 +116,11 @@ def test_reliability_api_reports_iccs_and_leniency(client: TestClient, session: 
     for base in (2, 3, 4):
         scored_interview(session, [{"interviewer": lenient, "ratings": {"financial_systems_design": base + 1}},
                                    {"interviewer": severe, "ratings": {"financial_systems_design": base}}])
-    body = client.get(f"/api/v1/job-specs/{SPEC}/reliability", headers=bearer(session, make_user(session))).json()
+    headers = bearer(session, make_user(session))
+    assert client.get(f"/api/v1/job-specs/{SPEC}/reliability", headers=headers).json()["computed_at"] is None
+    run_aggregates(session)
+    body = client.get(f"/api/v1/job-specs/{SPEC}/reliability", headers=headers).json()
+    assert body["computed_at"] is not None
     fsd = next(c for c in body["competencies"] if c["id"] == "financial_systems_design")
     assert (fsd["targets"], fsd["raters"]) == (3, 2)
     assert fsd["icc"]["ICC(3,1)"] == pytest.approx(1.0)

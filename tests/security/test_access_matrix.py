@@ -112,11 +112,13 @@ EXPECTED: dict[str, str] = {
     "GET /specs/{slug}/live": "DDDDAA",
     "GET /specs/{slug}/dashboard.csv": "DDDDAA",
     "GET /specs/{slug}/dashboard/what-if": "DDDDAA",
+    "GET /specs/{slug}/dashboard/ranking": "DDDDAA",
     "GET /specs/{slug}/dashboard/interviews/{interview_id}": "DDDDAA",
     "GET /specs/{slug}/events": "DDDDAA",
     "GET /api/v1/interviews/{interview_id}/score": "DDDDAA",
     "GET /api/v1/job-specs/{slug}/dashboard": "DDDDAA",
     "GET /api/v1/job-specs/{slug}/reliability": "DDDDAA",
+    "GET /api/v1/job-specs/{slug}/ranking": "DDDDAA",
     # scorecards: the interviewer's own; managers list an interview's cards (drafts stay hidden)
     "GET /my/scorecards": "DDAAAA",
     "GET /scorecards/{scorecard_id}": "DDDADD",
@@ -129,6 +131,8 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/scorecards/{scorecard_id}/amend": "DDDADD",
     # candidates and interviews: managers; interviewers see the interviews they are on
     "POST /api/v1/candidates": "DDDDAA",
+    "GET /api/v1/candidates": "DDDDAA",
+    "GET /api/v1/interviews": "DDDDAA",
     "POST /api/v1/interviews": "DDDDAA",
     "GET /api/v1/interviews/{interview_id}": "DDDAAA",
     "GET /interviews": "DDDDAA",
