@@ -8,9 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.dashboard.scores import load_evidence, score_of
 from app.errors import Invalid
-from app.models import Interview, JobSpec, utcnow
+from app.models import Interview, InterviewStat, JobSpec, utcnow
 from app.privacy.models import DECLINE, LABELS, RACES_ETHNICITIES, SEXES, SelfIdentification
 from scoring import fairness
 
@@ -39,16 +38,15 @@ def set_self_identification(session: Session, interview: Interview, *, sex: str,
     return row
 
 
-def _outcomes(session: Session, spec: JobSpec, threshold: float) -> list[tuple[str, bool]]:
-    """(candidate id, selected) for every completed interview of the spec."""
-    outcomes = []
-    for ev in load_evidence(session, spec):
-        if ev.interview.completed_at is None:
-            continue
-        score = score_of(ev)
-        selected = score.overall is not None and score.overall >= threshold and not score.knocked_out
-        outcomes.append((ev.interview.candidate_id, selected))
-    return outcomes
+def selection_outcomes(session: Session, spec: JobSpec, threshold: float) -> list[tuple[str, bool]]:
+    """(candidate id, selected) for every completed interview of the spec, from the score each
+    interview keeps up to date in the transaction of every change (app/dashboard/stats.py): one
+    indexed read, however many interviews the spec has."""
+    rows = session.exec(select(Interview.candidate_id, InterviewStat.overall, InterviewStat.knocked_out)
+                        .join(Interview, col(Interview.id) == InterviewStat.interview_id)
+                        .where(InterviewStat.spec_id == spec.id, col(InterviewStat.completed).is_(True))).all()
+    return [(cid, overall is not None and overall >= threshold and not knocked_out)
+            for cid, overall, knocked_out in rows]
 
 
 def _answers_of(session: Session, candidate_ids: list[str]) -> dict[str, SelfIdentification]:
@@ -62,7 +60,7 @@ def _answers_of(session: Session, candidate_ids: list[str]) -> dict[str, SelfIde
 
 def adverse_impact(session: Session, spec: JobSpec, *, threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """Per dimension and group: n, selected, selection rate, impact ratio, four-fifths flag, Fisher p."""
-    outcomes = _outcomes(session, spec, threshold)
+    outcomes = selection_outcomes(session, spec, threshold)
     answers = _answers_of(session, sorted({cid for cid, _ in outcomes}))
     report: dict[str, Any] = {"job_spec": spec.slug, "threshold": threshold, "completed": len(outcomes),
                               "min_group": fairness.MIN_GROUP, "four_fifths": fairness.FOUR_FIFTHS, "dimensions": []}

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from app.dashboard.scores import load_evidence, score_of
+from app.dashboard.stats import refresh
 from app.models import Candidate, Interview, MustHaveCheck, Rating, Scorecard, User, utcnow
 from app.privacy.models import SelfIdentification
+from app.privacy.service import selection_outcomes
 from app.specs import service as specs
 from tests.conftest import ROOT
 from tests.factories import bearer, csrf, make_interview, make_user, sign_in
@@ -43,6 +46,7 @@ def completed(session: Session, rater: User, *, rating: int, knocked_out: bool =
     if sex or race:
         session.add(SelfIdentification(candidate_id=candidate.id, sex=sex or "decline", race_ethnicity=race or "decline"))
     session.flush()
+    refresh(session.connection(), [interview.id])  # what a submitted scorecard's change does
     return interview
 
 
@@ -163,3 +167,13 @@ def test_spec_page_links_the_report_for_admins_only(client, session):
     client.cookies.clear()
     sign_in(client, admin)
     assert f"/specs/{SPEC}/adverse-impact" in client.get(f"/specs/{SPEC}").text
+
+
+def test_selection_from_stored_scores_equals_scoring_the_evidence(session, population):
+    """The report reads each interview's stored score; it must say what scoring the evidence says."""
+    spec = specs.get_spec(session, SPEC)
+    for threshold in (0, 50, 60, 75, 80):
+        expected = sorted((ev.interview.candidate_id, (s := score_of(ev)).overall is not None
+                           and s.overall >= threshold and not s.knocked_out)
+                          for ev in load_evidence(session, spec) if ev.interview.completed_at is not None)
+        assert sorted(selection_outcomes(session, spec, threshold)) == expected
