@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from app.errors import Invalid
@@ -38,43 +39,30 @@ def set_self_identification(session: Session, interview: Interview, *, sex: str,
     return row
 
 
-def selection_outcomes(session: Session, spec: JobSpec, threshold: float) -> list[tuple[str, bool]]:
-    """(candidate id, selected) for every completed interview of the spec, from the score each
-    interview keeps up to date in the transaction of every change (app/dashboard/stats.py): one
-    indexed read, however many interviews the spec has."""
-    rows = session.exec(select(Interview.candidate_id, InterviewStat.overall, InterviewStat.knocked_out)
-                        .join(Interview, col(Interview.id) == InterviewStat.interview_id)
-                        .where(InterviewStat.spec_id == spec.id, col(InterviewStat.completed).is_(True))).all()
-    return [(cid, overall is not None and overall >= threshold and not knocked_out)
-            for cid, overall, knocked_out in rows]
-
-
-def _answers_of(session: Session, candidate_ids: list[str]) -> dict[str, SelfIdentification]:
-    found: dict[str, SelfIdentification] = {}
-    for start in range(0, len(candidate_ids), 500):
-        chunk = candidate_ids[start:start + 500]
-        found.update({r.candidate_id: r for r in session.exec(
-            select(SelfIdentification).where(col(SelfIdentification.candidate_id).in_(chunk)))})
-    return found
+def group_counts(session: Session, spec: JobSpec, threshold: float, dimension: str) -> dict[str, tuple[int, int]]:
+    """{group: (n, selected)} over the spec's completed interviews, grouped in the database (no answer
+    counts as "decline"). Selected: overall score at least `threshold` and not knocked out, from the
+    score each interview keeps up to date in the transaction of every change (app/dashboard/stats.py)."""
+    group = func.coalesce(getattr(SelfIdentification, dimension), DECLINE)
+    selected = case((and_(col(InterviewStat.overall) >= threshold, col(InterviewStat.knocked_out).is_(False)), 1),
+                    else_=0)
+    query = (select(group, func.count(), func.sum(selected)).select_from(InterviewStat)
+             .join(Interview, col(Interview.id) == InterviewStat.interview_id)
+             .outerjoin(SelfIdentification, col(SelfIdentification.candidate_id) == Interview.candidate_id)
+             .where(InterviewStat.spec_id == spec.id, col(InterviewStat.completed).is_(True)).group_by(group))
+    return {str(g): (int(n), int(s or 0)) for g, n, s in session.execute(query).all()}
 
 
 def adverse_impact(session: Session, spec: JobSpec, *, threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """Per dimension and group: n, selected, selection rate, impact ratio, four-fifths flag, Fisher p."""
-    outcomes = selection_outcomes(session, spec, threshold)
-    answers = _answers_of(session, sorted({cid for cid, _ in outcomes}))
-    report: dict[str, Any] = {"job_spec": spec.slug, "threshold": threshold, "completed": len(outcomes),
+    report: dict[str, Any] = {"job_spec": spec.slug, "threshold": threshold, "completed": 0,
                               "min_group": fairness.MIN_GROUP, "four_fifths": fairness.FOUR_FIFTHS, "dimensions": []}
     for name, categories in DIMENSIONS.items():
-        counts = {c: [0, 0] for c in categories if c != DECLINE}
-        declined = 0
-        for candidate_id, selected in outcomes:
-            value = getattr(answers.get(candidate_id), name, DECLINE)
-            if value == DECLINE or value not in counts:
-                declined += 1
-                continue
-            counts[value][0] += 1
-            counts[value][1] += int(selected)
-        rows = fairness.adverse_impact({g: (n, s) for g, (n, s) in counts.items()})
+        found = group_counts(session, spec, threshold, name)
+        report["completed"] = sum(n for n, _ in found.values())
+        counts = {c: found.get(c, (0, 0)) for c in categories if c != DECLINE}
+        declined = report["completed"] - sum(n for n, _ in counts.values())  # and any retired category
+        rows = fairness.adverse_impact(counts)
         report["dimensions"].append({"name": name, "declined": declined,
                                      "groups": [row.to_dict() | {"label": LABELS[row.group]} for row in rows]})
     return report
