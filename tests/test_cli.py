@@ -72,3 +72,14 @@ def test_setup_creates_admin_once_with_generated_password(tmp_path):
     assert "password: " in first.stdout and "admin@calibrate.local" in first.stdout
     second = run("setup", db=db)
     assert "password: " not in second.stdout and "an admin account exists already" in second.stdout
+
+
+def test_demo_interviews_adds_in_bulk_and_refuses_an_unknown_spec(tmp_path):
+    db = tmp_path / "bulk.db"
+    assert run("db", "upgrade", db=db).returncode == 0
+    assert run("specs", "load", db=db).returncode == 0
+    added = run("demo", "--interviews", "12", db=db)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip().splitlines()[-1] == "12/12 completed interviews added to senior-backend-payments"
+    unknown = run("demo", "--interviews", "3", "--spec", "no-such-spec", db=db)
+    assert unknown.returncode == 1 and "no job spec 'no-such-spec'" in unknown.stderr

@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -168,12 +169,19 @@ def schedule(session: Session, spec_id: str) -> None:
     session.add(Job(kind=KIND_NAME, key=spec_id, payload={"spec_id": spec_id}, run_after=due))
 
 
-def run_job(job: Any) -> None:
-    """The job: read everything in a read-only transaction, then write in short ones."""
+@contextmanager
+def read_only() -> Iterator[Connection]:
+    """A transaction that only reads (on SQLite it begins without the write lock)."""
     from app.db import get_read_engine
 
-    spec_id = job.payload["spec_id"]
     with get_read_engine().connect() as conn, conn.begin():
+        yield conn
+
+
+def run_job(job: Any, *, read: Callable[[], AbstractContextManager[Connection]] = read_only) -> None:
+    """The job: read everything in a read-only transaction, then write in short ones."""
+    spec_id = job.payload["spec_id"]
+    with read() as conn:
         computed = compute(conn, spec_id)
     items = list(computed.adjusted.items())
     for start in range(0, len(items), WRITE_CHUNK):
@@ -192,8 +200,10 @@ class StoredAggregates:
     """Change handler (app/changes.py): every change schedules its spec's recompute, in its transaction."""
 
     def in_transaction(self, session: Session, change: Change) -> None:
-        """Schedule the recompute (debounced: one waiting job per spec)."""
-        schedule(session, change.spec_id)
+        """Schedule the recompute (debounced: one waiting job per spec) when interviews moved; a new
+        spec version moves none (each interview keeps its own version's weights)."""
+        if change.interview_ids:
+            schedule(session, change.spec_id)
 
     def after_commit(self, session: Session, changes: Sequence[Change]) -> None:
         """Nothing: the worker runs the job."""

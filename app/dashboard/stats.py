@@ -39,6 +39,7 @@ SPEC_STAT = SpecStat.__table__
 COMPETENCY_STAT = SpecCompetencyStat.__table__
 CHUNK = 500
 UNSCORED_KEY = -2000.0  # below every knocked-out score (which sort 1000 below the others)
+KNOCKED_OUT_SHIFT = 1000.0
 ROW_COLUMNS = ("spec_id", "spec_version_id", "created_at", "completed", "overall", "status", "coverage", "knocked_out",
                "scores", "adjusted", "recommendations", "cards_submitted", "cards_assigned", "rank_key", "adjusted_key")
 
@@ -63,10 +64,9 @@ def contribution_of(row: dict[str, Any] | None) -> Contribution | None:
 
 def rank_key(overall: float | None, knocked_out: bool) -> float:
     """The ranking's order as one number, best first when descending: scored candidates, then the
-    knocked-out ones, then the unscored."""
-    if overall is None:
-        return UNSCORED_KEY
-    return overall - 1000.0 if knocked_out else overall
+    knocked-out ones, then the unscored (those knocked out last)."""
+    key = UNSCORED_KEY if overall is None else overall
+    return key - KNOCKED_OUT_SHIFT if knocked_out else key
 
 
 @dataclass

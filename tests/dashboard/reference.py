@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import Float, func, literal, select, union_all
 from sqlmodel import Session
 
+import scoring
+from app.dashboard import scores
 from app.dashboard.service import dashboard_body
 from app.models import Interview, JobSpec, JobSpecVersion, Rating, Scorecard
 from app.specs import service as specs
@@ -95,3 +97,37 @@ def dashboard_from_ratings(session: Session, spec: JobSpec) -> dict[str, Any]:
     per_competency = _per_competency(session, spec.id) if completed else {}
     avg = _avg_overall(session, spec.id) if completed else None
     return dashboard_body(specs.version_content(session, specs.get_version(session, spec).id), interviews, completed, avg, per_competency)
+
+
+# -- the ranking and the aggregates, from the full evidence of a spec -------------------------------
+# What the dashboard computed on every view before the rows were kept (app/dashboard/stats.py) and
+# the aggregates stored (app/dashboard/aggregates.py): everything loaded, scored by `scoring`.
+
+def fresh_leniency(session: Session, spec: JobSpec) -> dict[str, dict[str, Any]]:
+    """Per-rater leniency over every submitted rating of the spec."""
+    return scores.leniency_for(scores.load_evidence(session, spec))
+
+
+def fresh_ranking(session: Session, spec: JobSpec, leniency: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per interview, best first: knocked-out candidates after the others, unscored last
+    (ties by interview id, as the stored ranking breaks them)."""
+    rows = []
+    for ev in scores.load_evidence(session, spec):
+        score = scores.score_of(ev)
+        rows.append({
+            "interview_id": ev.interview.id, "candidate": ev.candidate.name, "candidate_email": ev.candidate.email,
+            "version": ev.version.label, "completed": ev.interview.completed_at is not None,
+            "overall": score.overall, "status": score.status, "coverage": score.coverage,
+            "knocked_out": score.knocked_out, "adjusted_overall": scores.adjusted_overall(ev, leniency),
+            "recommendations": scores.recommendations(ev), "scorecards": f"{len(ev.cards)}/{ev.assigned}",
+            "score": score,
+        })
+    rows.sort(key=lambda r: (r["overall"] is not None, not r["knocked_out"], r["overall"] or 0.0, r["interview_id"]),
+              reverse=True)
+    return rows
+
+
+def fresh_reliability(session: Session, spec: JobSpec) -> dict[str, Any]:
+    """Per competency `{targets, raters, icc}` over the spec's interviews with two or more raters."""
+    rows = [(cid, iid, rater, value) for ev in scores.load_evidence(session, spec) for rater, iid, cid, value in ev.rows()]
+    return scoring.competency_reliability(rows)

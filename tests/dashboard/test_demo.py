@@ -51,3 +51,37 @@ def test_demo_names_are_unique_and_answers_are_written_per_question(session: Ses
     assert len({text for _, text in texts}) > len(texts) * 0.8  # hardly any answer is repeated verbatim
     shared = set.intersection(*(by_question[q] for q in list(by_question)[:2])) if len(by_question) > 1 else set()
     assert shared == set()  # two questions never get the same text
+
+
+def test_demo_interviews_adds_completed_interviews_through_the_change_path(session: Session) -> None:
+    from contextlib import contextmanager
+
+    from app.dashboard import aggregates
+    from app.demo_bulk import BULK_DOMAIN, add_completed_interviews
+    from app.jobs.models import Job
+    from app.models import InterviewStat
+    from tests.dashboard.reference import dashboard_from_ratings
+
+    @contextmanager
+    def sessions():  # type: ignore[no-untyped-def]
+        yield session
+        session.flush()
+
+    spec = session.exec(select(JobSpec).where(JobSpec.slug == "senior-backend-payments")).one()
+    before = spec_dashboard(session, spec)["interviews"]
+    lines = list(add_completed_interviews(sessions, count=25, seed=3))
+    assert lines[-1] == "25/25 completed interviews added to senior-backend-payments"
+    bulk = select(Interview.id).join(Candidate, Candidate.id == Interview.candidate_id).where(
+        Candidate.email.endswith(f"@{BULK_DOMAIN}"))
+    ids = session.exec(bulk).all()
+    assert len(ids) == 25
+    live = spec_dashboard(session, spec)
+    assert live["interviews"] == before + 25
+    fresh = dashboard_from_ratings(session, spec)
+    assert (live["interviews"], live["completed"]) == (fresh["interviews"], fresh["completed"])
+    assert abs(live["avg_score"] - fresh["avg_score"]) < 1e-6  # the running totals moved with the rows
+    rows = session.exec(select(InterviewStat).where(InterviewStat.interview_id.in_(ids))).all()
+    assert len(rows) == 25 and all(r.completed and r.cards_submitted >= 4 for r in rows)
+    assert sum(r.overall is not None for r in rows) == 25
+    assert session.exec(select(Job).where(Job.kind == aggregates.KIND_NAME, Job.key == spec.id,
+                                          Job.done_at.is_(None))).first() is not None
