@@ -20,7 +20,11 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from sqlmodel import select
+
 from app.auth.service import create_api_token, create_user
+from app.mail.models import MailMessage
+from app.webhooks.service import create_endpoint
 from app.main import create_app
 from tests.browser.conftest import axe_violations, sign_in
 from tests.routes import api_routes
@@ -68,9 +72,9 @@ P = {
     "follow_up": payload("Follow-up", ATTR, SCRIPT),
     "why": payload("Why", IMG, SVG),
     "cand1": payload("Cand One", SCRIPT, IMG),
-    "cand1_email": '"><img src=x onerror=window.__xss=1>@xss.test',
+    "cand1_email": "cand1'onmouseover='window.__xss=1'@xss.test",
     "cand2": payload("Cand Two", ATTR, SVG),
-    "cand2_email": "</textarea><script>window.__xss=1</script>@xss.test",
+    "cand2_email": "cand2'onfocus='window.__xss=1'autofocus=''@xss.test",
     "answer_w1": payload("Answer W1", *EVERY),
     "answer_w2": payload("Answer W2", TEXTAREA, IMG),
     "answer_b1": payload("Answer B1", *EVERY),
@@ -87,12 +91,13 @@ P = {
     "manager": payload("Manager", SCRIPT, IMG),
     "ivy": payload("Ivy", IMG, SVG),
 }
-# Emails are checked for an "@" only; the interviewer who signs in keeps one the sign-in form's
-# type=email accepts (quotes and "=" are allowed there), the other carries markup.
+# Addresses are plain (app/mail: no spaces, quotes, brackets or control characters), so what they
+# can carry into a page is an apostrophe and "=": an attribute break if a page failed to escape it.
 ADMIN_EMAIL = "xss.admin@browser.test"
 MANAGER_EMAIL = "xss.manager@browser.test"
 IVY_EMAIL = "ivy'onmouseover='window.__xss=1'@browser.test"
-BO_EMAIL = '"><svg onload=window.__xss=1>@browser.test'
+BO_EMAIL = "bo'onfocus='window.__xss=1'autofocus=''@browser.test"
+WEBHOOK_URL = "https://93.184.216.34/hook?x='onmouseover='window.__xss=1"  # a public address: nothing is sent
 
 
 # --- the stored world ----------------------------------------------------------------------------
@@ -107,6 +112,8 @@ class World:
     token2: str = ""
     cards: dict[str, str] = field(default_factory=dict)
     candidate: str = ""  # the first candidate's id
+    webhook: str = ""  # an endpoint whose URL carries an attribute break
+    mail_message: int = 0  # the first candidate's invitation in the outbox
 
 
 def question(qid: str, text: str) -> dict[str, Any]:
@@ -179,8 +186,9 @@ def world(live_server) -> World:  # type: ignore[no-untyped-def]
         bo = create_user(session, email=BO_EMAIL, name=payload("Bo", SCRIPT), role="interviewer", password=PASSWORD)
         tokens = {who: create_api_token(session, user=user) for who, user in
                   (("manager", manager), ("ivy", ivy), ("bo", bo))}
+        endpoint, _ = create_endpoint(session, url=WEBHOOK_URL, events=["interview.created"], actor=None)
         session.commit()
-    found = World()
+    found = World(webhook=endpoint.id)
     with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
         manage, as_ivy, as_bo, candidate = (Api(client, tokens["manager"]), Api(client, tokens["ivy"]),
                                             Api(client, tokens["bo"]), Api(client))
@@ -214,6 +222,9 @@ def world(live_server) -> World:  # type: ignore[no-untyped-def]
         take_round(candidate, found.token2, "written", [P["answer_live"]], submit=False)
         found.cards["ivy_draft"] = scorecard_ids(manage, found.interview2)[("written", IVY_EMAIL)]
         as_ivy("PUT", f"/scorecards/{found.cards['ivy_draft']}", {"notes": {"comp_a": P["note_draft"]}})
+    with live_server.session() as session:
+        found.mail_message = session.exec(select(MailMessage.id).where(
+            MailMessage.template == "candidate_invitation", MailMessage.to_addr == P["cand1_email"])).one()
     return found
 
 
@@ -244,6 +255,8 @@ class Visit:
 # GET routes that are not HTML pages: a URL of each and the media type it answers with instead.
 NOT_HTML = {
     "/healthz": ("/healthz", "application/json"),
+    # The HTML preview is the message's own document under a sandbox CSP (tests/mail/test_reminders.py).
+    "/admin/mail/preview/{template}": ("/admin/mail/preview/candidate_invitation?part=text", "text/plain"),
     "/metrics": ("/metrics", "text/plain"),
     "/specs/{slug}/export.yaml": (f"/specs/{SLUG}/export.yaml", "application/yaml"),
     "/specs/{slug}/dashboard.csv": (f"/specs/{SLUG}/dashboard.csv", "text/csv"),
@@ -313,9 +326,24 @@ def visits(world: World) -> dict[str, list[Visit]]:
                   shows("cand1", "cand1_email", "title", "round_w", "round_l") + (IVY_EMAIL, BO_EMAIL),
                   visible=BO_EMAIL),
             Visit("/my/scorecards", "/my/scorecards", shows("admin")),
+            Visit("/candidates", "/candidates", shows("cand1", "cand1_email", "cand2"), visible=P["cand1"]),
+            Visit("/candidates", "/candidates?q=" + quote(SCRIPT), (SCRIPT,)),
+            Visit("/candidates/{candidate_id}", f"/candidates/{world.candidate}", shows("cand1", "cand1_email", "title"),
+                  visible=P["cand1"]),
+            Visit("/admin/users", "/admin/users", shows("admin", "manager", "ivy") + (IVY_EMAIL, BO_EMAIL),
+                  visible=P["ivy"]),
+            Visit("/account", "/account", shows("admin")),
+            Visit("/admin/webhooks", "/admin/webhooks", (WEBHOOK_URL,), visible=WEBHOOK_URL),
+            Visit("/admin/webhooks/{webhook_id}", f"/admin/webhooks/{world.webhook}", (WEBHOOK_URL,), visible=WEBHOOK_URL),
+            Visit("/admin/webhooks/{webhook_id}/delete", f"/admin/webhooks/{world.webhook}/delete", (WEBHOOK_URL,)),
+            Visit("/admin/mail", "/admin/mail", shows("cand1_email"), visible=P["cand1_email"]),
+            Visit("/admin/mail/{message_id}", f"/admin/mail/{world.mail_message}", shows("cand1", "title"),
+                  visible=P["cand1"]),
             Visit("/candidates/{candidate_id}/erase", f"/candidates/{world.candidate}/erase",
                   shows("cand1", "cand1_email"), visible=P["cand1"]),
             Visit("/specs/{slug}/adverse-impact", f"{spec}/adverse-impact", shows("title"), visible=P["title"]),
+            Visit("/specs/{slug}/questions/analysis", f"{spec}/questions/analysis",
+                  shows("title", "q_w1", "q_w2", "q_b1", "comp_a", "comp_b", "round_w", "round_b"), visible=P["q_w1"]),
             Visit("/scorecards/{scorecard_id}", f"/scorecards/{ivy_card}",
                   shows("cand1", "title", "round_w", "q_w1", "answer_w1", "answer_w2", "strong", "weak",
                         "note_a", "note_amend", "reason", "note_bo_a", "must_a") + (IVY_EMAIL, BO_EMAIL),
@@ -359,6 +387,8 @@ def visits(world: World) -> dict[str, list[Visit]]:
                   ('/"><img src=x onerror=window.__xss=1>',)),
             Visit("/login", "/login?next=" + quote(JS_URL), act=next_is_home),
             Visit("/docs", "/docs"),
+            Visit("/invite/{secret}", "/invite/" + quote(IMG), status=404),
+            Visit("/reset/{secret}", "/reset/not-a-known-link", status=404),
         ],
     }
 
