@@ -30,7 +30,7 @@ def _voice(session, link, index=0):  # type: ignore[no-untyped-def]
 def test_the_local_engine_transcribes_the_answer_into_its_text(client, session, worker, speech_wav):
     link = make_voice_link(session, client)
     send_answer(client, link.base, link.prompts[0], speech_wav, parts=4)
-    assert worker.run_once() == 1
+    worker.run_once()  # the transcription (and the invitation mail, also a job)
     voice = _voice(session, link)
     assert voice.status == "done" and voice.engine == "local:whisper-tiny.en" and voice.notice is None
     text = voice.transcript.lower()
