@@ -45,15 +45,19 @@ def dashboard_times(url: str, server_url: str, bearer: str, spec_id: str, repeat
     return api, sql
 
 
-async def hold_streams(server_url: str, bearer: str, count: int, ready: asyncio.Event, stop: asyncio.Event) -> int:
-    """Open `count` dashboard SSE streams and keep them open until `stop`."""
+SPEC_STREAM = "/specs/senior-backend-payments/events"
+
+
+async def hold_streams(server_url: str, bearer: str, count: int, ready: asyncio.Event, stop: asyncio.Event,
+                       path: str = SPEC_STREAM) -> int:
+    """Open `count` SSE streams of `path` (the spec page's, by default) and keep them open until `stop`."""
     limits = httpx.Limits(max_connections=count + 10)
     opened = 0
     async with httpx.AsyncClient(base_url=server_url, headers={"Authorization": f"Bearer {bearer}"},
                                  limits=limits, timeout=None) as client:
         async def one() -> None:
             nonlocal opened
-            async with client.stream("GET", "/specs/senior-backend-payments/events") as response:
+            async with client.stream("GET", path) as response:
                 opened += response.status_code == 200
                 if opened >= count:
                     ready.set()
@@ -69,7 +73,8 @@ async def hold_streams(server_url: str, bearer: str, count: int, ready: asyncio.
     return opened
 
 
-def _hold_streams_process(server_url: str, bearer: str, count: int, ready, stop, opened) -> None:  # type: ignore[no-untyped-def]
+def _hold_streams_process(server_url: str, bearer: str, count: int, ready, stop, opened,  # type: ignore[no-untyped-def]
+                          path: str = SPEC_STREAM) -> None:
     """Child process: hold the streams until the parent says stop (multiprocessing events)."""
     async def main() -> None:
         ready_a, stop_a = asyncio.Event(), asyncio.Event()
@@ -82,19 +87,20 @@ def _hold_streams_process(server_url: str, bearer: str, count: int, ready, stop,
             stop_a.set()
 
         relay_task = asyncio.create_task(relay())
-        opened.value = await hold_streams(server_url, bearer, count, ready_a, stop_a)
+        opened.value = await hold_streams(server_url, bearer, count, ready_a, stop_a, path)
         await relay_task
 
     asyncio.run(main())
 
 
-def sse_throughput(server_url: str, bearer: str, streams: int, tokens, seconds: float) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
-    """Autosave req/s while `streams` dashboard streams stay open. The streams are held by another
+def sse_throughput(server_url: str, bearer: str, streams: int, tokens, seconds: float,  # type: ignore[no-untyped-def]
+                   path: str = SPEC_STREAM) -> tuple[float, int, int]:
+    """Autosave req/s while `streams` SSE streams of `path` stay open. The streams are held by another
     process, so the load generator does not share its interpreter with them."""
     import multiprocessing
     ctx = multiprocessing.get_context("spawn")
     ready, stop, opened = ctx.Event(), ctx.Event(), ctx.Value("i", 0)
-    holder = ctx.Process(target=_hold_streams_process, args=(server_url, bearer, streams, ready, stop, opened),
+    holder = ctx.Process(target=_hold_streams_process, args=(server_url, bearer, streams, ready, stop, opened, path),
                          daemon=True)
     holder.start()
     ready.wait(timeout=150)

@@ -9,8 +9,13 @@
 - sse_cost: autosave req/s with N open dashboard streams (held by another process) ÷ without, the
   two runs back to back;
 - live_workers: a scorecard submitted through one worker reaches a stream on a multi-worker server;
-- scale_*: autosave req/s with 1, 2 and 4 worker processes, and with two one-process app instances
-  on different ports sharing the database.
+- scale_*w_rps, scale_2apps_rps: autosave req/s with 1, 2 and 4 worker processes, and with two
+  one-process app instances on different ports sharing the database;
+- scale_<page>_<n>k_ms (section `scale`, bench/scale.py): p50 of the dashboard page, a candidate's
+  detail, a ranking API page, an interviews list page and the reliability API at 1,000, 10,000 and
+  100,000 interviews on one spec; scale_csv_*: the CSV export at the largest size (time, peak server
+  memory above resting); scale_sse_cost: autosave req/s with 1,000 dashboard-view streams ÷ without,
+  a scorecard submitted every second in both.
 
 Only successful responses count. A run in which any request failed, on either side, stops the
 bench with exit status 1 and prints no figures line: a ratio against a failing server means nothing.
@@ -36,9 +41,10 @@ from bench.autosave import (CONNECTIONS, autosave_factory, compare, head_to_head
 from bench.data import add_interviews
 from bench.dashboard import dashboard_times, live_streams, sse_throughput
 from bench.load import BenchRefused
+from bench.scale import scale_figures
 from bench.servers import Server, bare_server, environment
 
-SECTIONS = ("autosave", "dashboard", "scaling", "sqlite")
+SECTIONS = ("autosave", "dashboard", "scaling", "sqlite", "scale")
 WORKERS = 2
 
 
@@ -120,6 +126,8 @@ def run(sections: set[str], quick: bool, workdir: Path) -> dict[str, str]:
             with_app(env, WORKERS, workdir, "app", on_app)
         if "scaling" in sections:
             figures.update(scaling(env, data["tokens"], seconds, workdir))
+        if "scale" in sections:
+            figures.update(scale_figures(url, env, data, workdir, quick, seconds))
     finally:
         drop()
     if postgres and "sqlite" in sections:
