@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session
 
 from app.db import make_engine
-from tests.conftest import ROOT
+from tests.conftest import IS_POSTGRES, ROOT, TEST_DATABASE_URL
 
 
 def free_port() -> int:
@@ -22,6 +23,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def fresh_database_url(folder: Path, name: str) -> str:
+    """A database of the server's own: a SQLite file in `folder`, or `<test database>_<name>`
+    dropped and recreated on the PostgreSQL server the tests use."""
+    if not IS_POSTGRES:
+        return f"sqlite:///{folder / (name + '.db')}"
+    url = make_url(TEST_DATABASE_URL)
+    database = f"{url.database}_{name}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    return url.set(database=database).render_as_string(hide_password=False)
 
 
 def server_env(database_url: str, **settings: str) -> dict[str, str]:

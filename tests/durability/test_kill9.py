@@ -12,21 +12,17 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from app.db import make_engine
 from app.models import Answer, AnswerRevision, RoundAttempt
-from tests.conftest import IS_POSTGRES, TEST_DATABASE_URL
 from tests.factories import make_interview
-from tests.server import server_env, setup_database, start_server
+from tests.server import fresh_database_url, server_env, setup_database, start_server
 from tests.take.helpers import timed_spec
 
 CANDIDATES = 20
@@ -103,19 +99,9 @@ def autosave(stream: Stream, base_url: str, acks: Acknowledgements, stop: thread
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh database: a SQLite file, or `<name>_kill9` dropped and recreated on the PostgreSQL server."""
-    if not IS_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'kill9.db'}"
-        return
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_kill9"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    yield url.set(database=name).render_as_string(hide_password=False)
+def database_url(tmp_path: Path) -> str:
+    """A fresh database: a SQLite file, or `<name>_kill9` recreated on the PostgreSQL server."""
+    return fresh_database_url(tmp_path, "kill9")
 
 
 def stored_in_database(session: Session, interview_ids: dict[str, str]) -> tuple[dict, dict]:

@@ -11,33 +11,21 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
-from tests.conftest import IS_POSTGRES, ROOT, TEST_DATABASE_URL
-from tests.server import server_env, setup_database, start_server
+from tests.conftest import ROOT
+from tests.server import fresh_database_url, server_env, setup_database, start_server
 
 EXAMPLES = os.environ.get("CALIBRATE_FUZZ_EXAMPLES", "4")
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
+def database_url(tmp_path: Path) -> str:
     """A fresh database: a SQLite file, or `<name>_fuzz` recreated on the PostgreSQL server."""
-    if not IS_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'fuzz.db'}"
-        return
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_fuzz"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    yield url.set(database=name).render_as_string(hide_password=False)
+    return fresh_database_url(tmp_path, "fuzz")
 
 
 def admin_token(env: dict[str, str], cwd: Path) -> str:
