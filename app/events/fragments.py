@@ -1,10 +1,13 @@
 """One render per spec, view and process, shared by every open dashboard stream (DESIGN: Scale).
 
 Streams of one spec and view share a channel. The channel alone listens to the broker: when the
-spec's dashboard moves it renders the fragments once, in a worker thread, and hands the same text
-to every stream's queue. Renders are coalesced: at most one per `MIN_INTERVAL` seconds per channel,
-and every event that arrives meanwhile is answered by the next render, which reads the latest rows.
-So a scorecard submitted while a thousand managers watch costs one render, not a thousand.
+spec's dashboard moves it renders the fragments once, in a worker thread, keeps only those that
+changed since its last render, formats them as one SSE message block, encodes it once, and hands
+the same bytes to every stream's queue. Renders are coalesced: at most one per `MIN_INTERVAL`
+seconds per channel, and every event that arrives meanwhile is answered by the next render, which
+reads the latest rows. So a scorecard submitted while a thousand managers watch costs one render
+and sends the few fragments it moved (the live cards and charts; the ranking's first page and the
+reliability panel only when they changed), not a thousand renders of the whole page.
 
 Everything here runs on the event loop of the streams (one per process under uvicorn); channels
 are kept per loop, so tests that serve from several loops do not share one."""
@@ -28,7 +31,13 @@ Fragments = list[tuple[str, str]]
 Renderer = Callable[[], Fragments]
 
 
-def _offer(queue: asyncio.Queue, item: Fragments | None) -> None:
+def sse_message(event: str, data: str) -> str:
+    """One SSE message; every line of `data` becomes a `data:` line."""
+    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
+    return f"event: {event}\n{lines}\n"
+
+
+def _offer(queue: asyncio.Queue, item: bytes | None) -> None:
     """Latest wins: a stream that has not sent the previous fragments yet only needs the newest."""
     while queue.full():
         queue.get_nowait()
@@ -52,11 +61,18 @@ class Channel:
     streams: set[asyncio.Queue] = field(default_factory=set)
     renders: int = 0
     task: asyncio.Task | None = None
+    sent: dict[str, str] = field(default_factory=dict)  # the last text of each fragment
 
-    def publish(self, item: Fragments | None) -> None:
-        """Hand fragments (or CLOSED) to every open stream."""
+    def publish(self, item: bytes | None) -> None:
+        """Hand a block of SSE messages (or CLOSED) to every open stream."""
         for queue in list(self.streams):
             _offer(queue, item)
+
+    def changed(self, fragments: Fragments) -> bytes:
+        """The SSE messages of the fragments whose text moved since the last render, encoded once."""
+        moved = [(name, html) for name, html in fragments if self.sent.get(name) != html]
+        self.sent.update(moved)
+        return "".join(sse_message(name, html) for name, html in moved).encode()
 
     async def run(self) -> None:
         """Wait for the spec's events; render at most once per interval; publish to every stream."""
@@ -80,7 +96,8 @@ class Channel:
                     log.exception("dashboard fragments failed to render", extra={"spec_id": self.spec_id})
                     continue
                 self.renders += 1
-                self.publish(fragments)
+                if block := self.changed(fragments):
+                    self.publish(block)
 
 
 class FragmentHub:
@@ -97,7 +114,8 @@ class FragmentHub:
 
     @asynccontextmanager
     async def subscribe(self, spec_id: str, view: str, render: Renderer) -> AsyncIterator[asyncio.Queue]:
-        """A queue receiving the spec's fragments for `view` (and CLOSED on shutdown) until the block exits.
+        """A queue receiving the spec's changed fragments for `view` as SSE bytes (and CLOSED on
+        shutdown) until the block exits.
         Every stream of a spec and view renders the same fragments, so the first one's `render` serves all."""
         key = (id(asyncio.get_running_loop()), spec_id, view)
         channel = self.channels.get(key)

@@ -13,20 +13,14 @@ from collections.abc import AsyncIterator
 from fastapi import Request
 
 from app.events.bus import CLOSED
-from app.events.fragments import Renderer, hub
+from app.events.fragments import Renderer, hub, sse_message
 
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 3000
 
 
-def sse_message(event: str, data: str) -> str:
-    """One SSE message; every line of `data` becomes a `data:` line."""
-    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
-    return f"event: {event}\n{lines}\n"
-
-
 async def event_stream(request: Request, *, spec_id: str, view: str, render: Renderer,
-                       heartbeat: float = HEARTBEAT_SECONDS) -> AsyncIterator[str]:
+                       heartbeat: float = HEARTBEAT_SECONDS) -> AsyncIterator[str | bytes]:
     """Fragments whenever the spec's dashboard moves (rendered once for every stream of the spec and
     view, app/events/fragments.py), heartbeats while idle, a goodbye at shutdown."""
     async with hub.subscribe(spec_id, view, render) as queue:
@@ -42,4 +36,4 @@ async def event_stream(request: Request, *, spec_id: str, view: str, render: Ren
             if item is CLOSED:
                 yield sse_message("bye", "server shutting down")
                 return
-            yield "".join(sse_message(name, html) for name, html in item)
+            yield item  # the channel's bytes, formatted and encoded once for every stream

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from app.dashboard import aggregates
 from app.events.bus import CLOSED, Event, broker
-from app.events.fragments import FragmentHub
+from app.events.fragments import Channel, FragmentHub
 from app.jobs import queue
 from app.jobs.models import Job
 from app.jobs.worker import JobRun
@@ -94,7 +94,7 @@ def test_streams_of_a_spec_share_one_render_coalesced_per_interval() -> None:
 
     def render() -> list[tuple[str, str]]:
         renders.append(1)
-        return [("live", f"render {len(renders)}")]
+        return [("live", f"render {len(renders)}"), ("reliability", "the same every time")]
 
     async def scenario() -> tuple[list, list, int]:
         hub = FragmentHub(interval=0.3)
@@ -116,6 +116,15 @@ def test_streams_of_a_spec_share_one_render_coalesced_per_interval() -> None:
             return first, second, len(hub.channels)
 
     first, second, channels = aio.run(scenario())
-    assert first == second  # the same text for both streams
+    assert first == second  # the same bytes for both streams
     assert 1 <= len(renders) <= 3  # 20 events, at most one render per 0.3 s
     assert channels == 2
+    if len(renders) > 1:  # the latest render sent only what moved since the one before
+        assert first == [f"event: live\ndata: render {len(renders)}\n\n".encode()]
+
+
+def test_a_render_sends_only_the_fragments_that_moved() -> None:
+    channel = Channel("spec", list, 1.0)
+    assert channel.changed([("live", "1"), ("ranking", "a\nb")]) == b"event: live\ndata: 1\n\nevent: ranking\ndata: a\ndata: b\n\n"
+    assert channel.changed([("live", "2"), ("ranking", "a\nb")]) == b"event: live\ndata: 2\n\n"
+    assert channel.changed([("live", "2"), ("ranking", "a\nb")]) == b""
