@@ -182,3 +182,16 @@ def can_see_scores(user: User | None, panel: Panel) -> bool:
 def can_see_answers(user: User | None, round_key: str, panel: Panel) -> bool:
     """The candidate's answers of a round: managers, and the interviewers assigned to that round."""
     return is_manager(user) or (is_staff(user) and any(c.round_key == round_key for c in panel.own(user)))
+
+
+# --- AI suggestions on a scorecard -------------------------------------------------------------
+
+def can_ask_for_suggestions(user: User | None, card: Scorecard) -> bool:
+    """"Compare with AI": only the scorecard's own interviewer, and only once they have submitted
+    it, so that their own judgement comes first; the suggestions never change their ratings."""
+    return can_edit_scorecard(user, card) and card.status == SUBMITTED
+
+
+def can_see_suggestions(user: User | None, card: Scorecard) -> bool:
+    """The stored suggestions of a scorecard are its interviewer's own aid, shown to them only."""
+    return can_ask_for_suggestions(user, card)

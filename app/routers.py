@@ -9,6 +9,8 @@ from fastapi.routing import APIRoute
 def include_all(app: FastAPI) -> None:
     """Mount the HTML routes and the JSON API."""
     from app import core_routes, observability
+    from app.analysis import api as analysis_api
+    from app.analysis import routes as analysis_routes
     from app.dashboard import api as dashboard_api
     from app.dashboard import routes as dashboard_routes
     from app.questions import api as questions_api
@@ -18,6 +20,8 @@ def include_all(app: FastAPI) -> None:
     from app.specs import api as specs_api
     from app.specs import routes as specs_routes
     from app.staff import routes as staff_routes
+    from app.suggestions import api as suggestions_api
+    from app.suggestions import routes as suggestions_routes
     from app.staff import account as staff_account
     from app.staff import admin as staff_admin
     from app.staff import api as staff_api
@@ -38,7 +42,7 @@ def include_all(app: FastAPI) -> None:
     # The candidate API first: its autosave is the busiest route, and routes are matched in order.
     for module in (take_api, core_routes, observability, staff_routes, specs_routes, specs_api, questions_routes, questions_api,
                    take_routes, dashboard_routes, dashboard_api,
-                   scorecards_routes, scorecards_api,
+                   scorecards_routes, scorecards_api, suggestions_routes, suggestions_api, analysis_routes, analysis_api,
                    interviews_api, interviews_routes, voice_api, voice_routes, webhooks_api, webhooks_routes,
                    staff_admin, staff_account, staff_links, staff_api, mail_routes, candidate_routes,
                    privacy_api, privacy_routes):

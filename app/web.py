@@ -50,12 +50,16 @@ def is_htmx(request: Request) -> bool:
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, block: str | None = None,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
-    """Render a page, or only `block` of it for htmx requests."""
+           status_code: int = 200, headers: dict[str, str] | None = None,
+           blocks: list[str] | None = None) -> HTMLResponse:
+    """Render a page, or only `block` (or `blocks`, one after the other: a target and its
+    out-of-band swaps) of it for htmx requests."""
     user = getattr(request.state, "user", None)
     ctx = {"user": user, "csrf_token": csrf_for(request), "nav": NAV.get(user.role, []) if user else [],
            "path": request.url.path, **(context or {})}
     hdrs = {"Vary": "HX-Request", **(headers or {})}
+    if blocks and is_htmx(request):
+        return templates.TemplateResponse(request, name, ctx, block_names=blocks, status_code=status_code, headers=hdrs)
     if block and is_htmx(request):
         return templates.TemplateResponse(request, name, ctx, block_name=block, status_code=status_code, headers=hdrs)
     return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=hdrs)

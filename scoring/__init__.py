@@ -7,6 +7,8 @@
 * :mod:`scoring.reliability`  Shrout & Fleiss intraclass correlations
 * :mod:`scoring.leniency`     rater leniency and leniency-adjusted ratings
 * :mod:`scoring.dashboard`    the reference job-spec dashboard
+* :mod:`scoring.questions`    question analysis: item-rest discrimination, blank rate, answer time
+* :mod:`scoring.model_rater`  a model's suggested ratings as an extra rater beside the panel
 """
 
 from scoring.dashboard import InterviewFacts, dashboard_summary
@@ -21,6 +23,8 @@ from scoring.formula import (
 from scoring.gates import knocked_out, must_have_outcomes
 from scoring.leniency import adjusted_values, rater_leniency
 from scoring.levels import LEVELS, level_estimate
+from scoring.model_rater import model_agreement
+from scoring.questions import question_analysis
 from scoring.reliability import competency_reliability, icc
 from scoring.uncertainty import score_band
 
@@ -37,7 +41,9 @@ __all__ = [
     "icc",
     "knocked_out",
     "level_estimate",
+    "model_agreement",
     "must_have_outcomes",
+    "question_analysis",
     "rater_leniency",
     "rescore",
     "score_band",

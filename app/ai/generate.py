@@ -1,7 +1,7 @@
 """Question generation with the official `openai` client against any OpenAI-compatible server.
 
 `generate_questions` returns checked questions (source "ai", with provenance) or raises
-`GenerationFailed` naming the cause; the caller falls back to the bank and says why."""
+`GenerationFailed` (app/ai/client.py) naming the cause; the caller falls back to the bank and says why."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import openai
 from pydantic import ValidationError
 
+from app.ai.client import GenerationFailed, ask_json
 from app.ai.prompt import build_messages, level_guide, prompt_hash
 from app.ai.schemas import GeneratedQuestion, GeneratedSet, response_schema
 from app.settings import Settings
@@ -22,14 +22,6 @@ from app.specs.content import RoundKind, SpecContent
 
 NEAR_DUPLICATE = 0.6
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-class GenerationFailed(Exception):
-    """The model gave nothing usable; `cause` is shown to the user (e.g. "timeout after 20 s")."""
-
-    def __init__(self, cause: str):
-        super().__init__(cause)
-        self.cause = cause
 
 
 @dataclass
@@ -57,38 +49,6 @@ def near_duplicate_of(text: str, bank: list[dict[str, Any]]) -> str | None:
     if best is not None and jaccard(mine, tokens(best["text"])) >= NEAR_DUPLICATE:
         return best["id"]
     return None
-
-
-def _client(settings: Settings) -> openai.OpenAI:
-    return openai.OpenAI(api_key=settings.openai_api_key, base_url=settings.openai_base_url or None,
-                         timeout=settings.llm_timeout_seconds, max_retries=1)
-
-
-def _ask(settings: Settings, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
-    """One chat completion with the JSON schema as response format; its text, or GenerationFailed."""
-    try:
-        completion = _client(settings).chat.completions.create(
-            model=settings.llm_model, messages=messages,  # type: ignore[arg-type]
-            response_format={"type": "json_schema",
-                             "json_schema": {"name": "interview_questions", "strict": True, "schema": schema}})
-    except openai.APITimeoutError:
-        raise GenerationFailed(f"timeout after {settings.llm_timeout_seconds:g} s") from None
-    except openai.APIStatusError as exc:
-        raise GenerationFailed(f"HTTP {exc.status_code} from the model server") from None
-    except openai.APIConnectionError:
-        raise GenerationFailed("cannot reach the model server") from None
-    except openai.OpenAIError as exc:
-        raise GenerationFailed(f"model error: {type(exc).__name__}") from None
-    try:
-        message = completion.choices[0].message
-        refusal, answer = message.refusal, message.content
-    except (AttributeError, IndexError, TypeError):
-        raise GenerationFailed("malformed output: not a chat completion") from None
-    if refusal:
-        raise GenerationFailed(f"the model refused: {refusal.strip()[:120]}")
-    if not answer or not isinstance(answer, str):
-        raise GenerationFailed("malformed output: empty answer")
-    return answer
 
 
 def _parse(answer: str) -> list[dict[str, Any]]:
@@ -138,7 +98,7 @@ def generate_questions(settings: Settings, *, content: SpecContent, round_kind: 
     provenance = {"model": settings.llm_model, "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
                   "prompt_hash": prompt_hash(settings.llm_model, messages, schema)}
     kept, rejected, seen = [], [], set()
-    for i, item in enumerate(_parse(_ask(settings, messages, schema))):
+    for i, item in enumerate(_parse(ask_json(settings, messages, schema, name="interview_questions"))):
         try:
             question = _check(item, set(comp_ids), level)
         except (ValidationError, ValueError) as exc:

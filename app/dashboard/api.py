@@ -14,6 +14,7 @@ from app.interviews.service import interview_for_scores
 from app.models import JobSpec
 from app.schemas import errors
 from app.specs import service as specs
+from app.suggestions.agreement import model_agreement
 
 router = APIRouter(prefix="/api/v1", tags=["scores and dashboards"])
 MANAGER_ERRORS = errors(401, (403, "dashboards are for hiring managers and admins"), (404, "no such job spec"))
@@ -63,4 +64,5 @@ def spec_reliability(slug: str, session: SessionDep, user: Manager) -> dict[str,
     background (`computed_at`)."""
     spec = specs.get_spec(session, slug)
     content = specs.content_of(specs.get_version(session, spec))
-    return rank.reliability_panel(aggregates.stored(session, spec.id), content.competencies)
+    return {**rank.reliability_panel(aggregates.stored(session, spec.id), content.competencies),
+            "model_rater": model_agreement(session, spec)}

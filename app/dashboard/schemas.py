@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.analysis.schemas import ModelAgreementOut
+
 
 class LevelOut(BaseModel):
     level: str | None = Field(description="the highest level the evidence clears; null below junior")
@@ -71,6 +73,10 @@ class ReliabilityOut(BaseModel):
     computed_at: datetime | None = Field(description="when these figures were computed from the rows (they are "
                                                      "recomputed in the background after changes); null before "
                                                      "the first computation")
+    model_rater: list[ModelAgreementOut] = Field(
+        default_factory=list, description="the model as an extra rater (app/suggestions/agreement.py): per competency "
+                                          "its ICC against the panel's mean and its mean deviation, over the rounds "
+                                          "interviewers compared with AI; read on request, as only those are read")
 
 
 class RankingRowOut(BaseModel):

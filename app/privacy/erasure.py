@@ -2,11 +2,12 @@
 
 In the erasure's transaction: the name and email are blanked (`candidate.erased_at` says why),
 every answer's text, its revisions, voice transcripts and segments and the chunk records of the
-audio, the evidence notes of the scorecards about them, their self-identification and the mail
-that named them go; audit entries that carried personal data (a scorecard's evidence notes) are
-redacted through the one UPDATE the audit log accepts (migration 0008); the interview links are
-revoked; the audit log records the erasure with counts only; and a `candidate.erased` change is
-recorded (its webhook carries the candidate id alone). Ratings, must-have checks,
+audio, the evidence notes of the scorecards about them, the quotes and rationales of the AI
+suggestions beside those scorecards, their self-identification and the mail that named them go;
+audit entries that carried personal data (a scorecard's evidence notes) are redacted through the
+one UPDATE the audit log accepts (migration 0008); the interview links are revoked; the audit
+log records the erasure with counts only; and a `candidate.erased` change is recorded (its
+webhook carries the candidate id alone). Ratings, must-have checks,
 recommendations, round times and the dashboard totals stay, on an interview that no longer names
 anyone, so dashboards and reliability keep their numbers.
 
@@ -39,6 +40,7 @@ from app.models import (Answer, AnswerRevision, AuditEvent, Candidate, Interview
                         User, utcnow)
 from app.privacy.models import SelfIdentification
 from app.settings import get_settings
+from app.suggestions.service import erase_text as erase_suggestion_text
 from app.voice.models import AudioChunk, VoiceAnswer
 
 log = logging.getLogger("calibrate.privacy")
@@ -148,6 +150,7 @@ def erase_candidate(session: Session, candidate: Candidate, *, actor: User | Non
     card_ids = _ids(session, select(Scorecard.id).where(col(Scorecard.interview_id).in_(interview_ids)))
     answers, revisions, recordings = _erase_answers(session, attempt_ids)
     notes = _erase_notes(session, card_ids)
+    erase_suggestion_text(session, interview_ids=interview_ids)  # AI suggestions quote the answers
     mail = _erase_mail(session, candidate, interview_ids, card_ids)
     redacted = _redact_audit(session, card_ids, now)
     session.execute(delete(SelfIdentification).where(col(SelfIdentification.candidate_id) == candidate.id))

@@ -1,8 +1,8 @@
 """Everything stored about a candidate, as one JSON document (DESIGN: `GET /candidates/{id}/export`),
 for a data-access request: profile, interviews, answers with every revision, voice transcripts and
-links to the audio, scorecards about them, consents, mail sent to them or naming them, audit
-entries that name them, and their self-identification (in an admin's export only: it is never
-shown per candidate to anyone else)."""
+links to the audio, scorecards about them and the AI suggestions beside those, consents, mail sent
+to them or naming them, audit entries that name them, and their self-identification (in an
+admin's export only: it is never shown per candidate to anyone else)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from app.models import (Answer, AnswerRevision, AuditEvent, Candidate, Interview
                         RoundAttempt, Scorecard, User)
 from app.privacy.models import SelfIdentification
 from app.scorecards.service import card_values
+from app.suggestions.service import export_for
 from app.voice.models import Consent, VoiceAnswer
 
 FORMAT = "calibrate.candidate-export/1"
@@ -126,4 +127,5 @@ def candidate_export(session: Session, candidate: Candidate, *, with_self_identi
         "self_identification_included": with_self_identification,
         "mail": _mail(session, candidate, interview_ids),
         "audit": _audit(session, candidate, interview_ids, card_ids),
+        "ai_suggestions": export_for(session, interview_ids=interview_ids),
     }

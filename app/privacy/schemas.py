@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.privacy.models import RACES_ETHNICITIES, SEXES
+from app.suggestions.schemas import StoredSuggestionsOut
 
 Sex = Literal[SEXES]  # type: ignore[valid-type]
 RaceEthnicity = Literal[RACES_ETHNICITIES]  # type: ignore[valid-type]
@@ -137,6 +138,8 @@ class CandidateExportOut(BaseModel):
     self_identification_included: bool
     mail: list[ExportMail]
     audit: list[ExportAudit]
+    ai_suggestions: list[StoredSuggestionsOut] = Field(
+        default_factory=list, description="the AI suggestions stored beside the scorecards about them, with their quotes")
 
 
 class ErasedOut(BaseModel):

@@ -69,6 +69,15 @@ def _edited_id(qid: str) -> str:
     return qid if qid.endswith("_edited") else f"{qid}_edited"[:64]
 
 
+def position_of(state: EditorState, question_id: str) -> tuple[str, int] | None:
+    """(round key, index) of a question in the draft, or None when it is not there."""
+    for key, questions in state.sets.items():
+        for i, question in enumerate(questions):
+            if question.get("id") == question_id:
+                return key, i
+    return None
+
+
 def _target(state: EditorState, key: str, index: str) -> tuple[str, int]:
     if key not in state.sets or not index.isdigit() or int(index) >= len(state.sets[key]):
         raise Invalid("that question is no longer in the draft; reload the page")

@@ -33,11 +33,13 @@ def _page(request: Request, session: SessionDep, spec: JobSpec, version: JobSpec
 
 @router.get("/specs/{slug}/questions")
 def question_sets_page(slug: str, request: Request, session: SessionDep, user: Manager,
-                       published: str | None = None) -> Response:
-    """The editor, starting from the current version's published sets."""
+                       published: str | None = None, replace: str | None = None) -> Response:
+    """The editor, starting from the current version's published sets (`?replace=<question id>`
+    opens that question's replace panel: the question analysis links here)."""
     spec = specs.get_spec(session, slug)
     version = specs.get_version(session, spec)
     state = editor.EditorState(editor.published_sets(specs.content_of(version)))
+    state.open = editor.position_of(state, replace) if replace else None
     shown = published if published == version.label else None
     return _page(request, session, spec, version, state, base=version.label, published=shown)
 

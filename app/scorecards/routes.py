@@ -17,6 +17,7 @@ from app.models import Candidate, Scorecard, User, utcnow
 from app.scorecards import service
 from app.scorecards.anchors import scale
 from app.scorecards.rounds import RoundView, round_view, waiting_label, waiting_since
+from app.suggestions import views as suggestion_views
 from app.voice import views as voice_views
 from app.web import PostedForm, redirect, render
 
@@ -55,24 +56,28 @@ def _error_map(errors: list[dict[str, Any]]) -> dict[str, str]:
     return found
 
 
-def _page_context(session: Session, card: Scorecard, user: User, *, values: dict[str, Any] | None = None,
-                  errors: list[dict[str, Any]] | None = None, reason: str = "") -> dict[str, Any]:
+def page_context(session: Session, card: Scorecard, user: User, *, values: dict[str, Any] | None = None,
+                 errors: list[dict[str, Any]] | None = None, reason: str = "",
+                 ai_result: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the scorecard page shows (with `ai_result`: a fresh "Compare with AI" answer)."""
     view = round_view(session, card)
     candidate = session.get(Candidate, view.interview.candidate_id)
     panel = interview_panel(session, view.interview)
     others = [c for c in policy.visible_scorecards(user, panel)
               if c.id != card.id and c.interviewer_id != card.interviewer_id]
     level = view.content.level.value
+    values = values or service.card_values(session, card)
     return {
         "card": card, "view": view, "candidate": candidate, "is_owner": policy.can_edit_scorecard(user, card),
         "show_answers": policy.can_see_answers(user, card.round_key, panel),
         "spoken": voice_views.for_attempt(session, view.interview, view.attempt),  # recordings of a voice round
         "submitted": card.status == "submitted", "card_interviewer": _email(session, card.interviewer_id),
-        "values": values or service.card_values(session, card),
+        "values": values,
         "scales": {c.id: scale(c, level) for c in view.covered},
         "others": [service.card_body(session, c) for c in others],
         "history": service.history(session, card), "errors": _error_map(errors or []),
         "recommendations": RECOMMENDATIONS, "must_have_choices": MUST_HAVE_CHOICES, "reason": reason,
+        "ai": suggestion_views.panel(session, card, user, view=view, values=values, result=ai_result),
     }
 
 
@@ -85,7 +90,7 @@ def _email(session: Session, user_id: str) -> str:
 def scorecard_page(scorecard_id: str, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """One scorecard: editable for its interviewer, read-only for others allowed to see it."""
     card = service.readable_card(session, scorecard_id, user)
-    return render(request, "scorecards/page.html", _page_context(session, card, user))
+    return render(request, "scorecards/page.html", page_context(session, card, user))
 
 
 def _form_changes(form: Any, view: RoundView) -> tuple[dict[str, Any], dict[str, str], dict[str, str], str | None]:
@@ -115,7 +120,7 @@ def _changes_from_form(form: Any, view: RoundView) -> service.Changes:
 
 def _invalid(request: Request, session: Session, card: Scorecard, user: User, exc: Invalid,
              values: dict[str, Any] | None = None, reason: str = "") -> Response:
-    ctx = _page_context(session, card, user, values=values, errors=exc.errors or [{"loc": ["form"], "msg": exc.message}],
+    ctx = page_context(session, card, user, values=values, errors=exc.errors or [{"loc": ["form"], "msg": exc.message}],
                         reason=reason)
     ctx["form_error"] = exc.message
     return render(request, "scorecards/page.html", ctx, block="scorecard_form", status_code=422)

@@ -2,13 +2,16 @@
 /v1/audio/speech (binary audio) and /v1/audio/transcriptions (multipart uploads).
 
 Each request takes the next scripted reply (the last one repeats), so a test can say "answer
-500 every time" or "sleep past the client's timeout". Requests are recorded for assertions."""
+500 every time" or "sleep past the client's timeout". A reply may also be a function of the
+request (`Responder`), so a test can script a model that reacts to what it is sent, e.g. one that
+obeys an instruction hidden in a candidate's answer. Requests are recorded for assertions."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -32,6 +35,25 @@ def completion(content: str | None, *, refusal: str | None = None, model: str = 
             "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
                          "message": {"role": "assistant", "content": content, "refusal": refusal}}],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+
+Responder = Callable[[dict[str, Any]], Reply]
+"""A reply computed from the recorded request (`{"path", "body", ...}`)."""
+
+
+def content(value: Any) -> Reply:
+    """A successful chat completion whose message content is `value` (JSON-encoded unless a str)."""
+    return Reply(200, completion(value if isinstance(value, str) else json.dumps(value)))
+
+
+def suggestions(items: list[Any]) -> Reply:
+    """A successful reply whose content is scorecard suggestions as the schema asks."""
+    return content({"suggestions": items})
+
+
+def prompt_of(request: dict[str, Any]) -> str:
+    """Every message text of a chat completion request, joined."""
+    return "\n".join(m.get("content") or "" for m in request["body"].get("messages", []))
 
 
 def answer(questions: list[dict[str, Any]]) -> Reply:
@@ -72,7 +94,7 @@ def transcription(segments: list[tuple[float, float, str]], *, duration: float =
 class FakeOpenAI:
     """The running server: its base URL, the script and the requests it received."""
 
-    replies: list[Reply] = field(default_factory=list)
+    replies: list[Reply | Responder] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -81,12 +103,13 @@ class FakeOpenAI:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
-    def script(self, *replies: Reply) -> None:
+    def script(self, *replies: Reply | Responder) -> None:
         """Set the replies for the next requests (the last one repeats)."""
         self.replies = list(replies)
 
-    def next_reply(self) -> Reply:
-        return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+    def next_reply(self, request: dict[str, Any]) -> Reply:
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        return reply(request) if callable(reply) else reply
 
     def start(self) -> FakeOpenAI:
         fake = self
@@ -96,10 +119,10 @@ class FakeOpenAI:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
                 content_type = self.headers.get("content-type", "")
-                fake.requests.append({"path": self.path, "body": parse_body(content_type, raw),
-                                      "content_type": content_type,
-                                      "authorization": self.headers.get("authorization")})
-                reply = fake.next_reply()
+                request = {"path": self.path, "body": parse_body(content_type, raw),
+                           "content_type": content_type, "authorization": self.headers.get("authorization")}
+                fake.requests.append(request)
+                reply = fake.next_reply(request)
                 if reply.delay:
                     time.sleep(reply.delay)
                 if isinstance(reply.body, bytes):

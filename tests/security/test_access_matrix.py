@@ -129,6 +129,14 @@ EXPECTED: dict[str, str] = {
     "PUT /api/v1/scorecards/{scorecard_id}": "DDDADD",
     "POST /api/v1/scorecards/{scorecard_id}/submit": "DDDADD",
     "POST /api/v1/scorecards/{scorecard_id}/amend": "DDDADD",
+    # AI suggestions: only a scorecard's own interviewer, only once submitted (A's card is a draft
+    # here, so its interviewer is refused too: tests/suggestions covers the allowed case)
+    "POST /scorecards/{scorecard_id}/suggest": "DDDDDD",
+    "POST /api/v1/scorecards/{scorecard_id}/suggest": "DDDDDD",
+    # question analysis and the model's agreement with the panel: managers
+    "GET /specs/{slug}/questions/analysis": "DDDDAA",
+    "GET /api/v1/job-specs/{slug}/questions/analysis": "DDDDAA",
+    "GET /api/v1/job-specs/{slug}/model-agreement": "DDDDAA",
     # candidates and interviews: managers; interviewers see the interviews they are on
     "POST /api/v1/candidates": "DDDDAA",
     "GET /api/v1/candidates": "DDDDAA",

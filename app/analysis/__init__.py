@@ -1,0 +1,1 @@
+"""Question analysis and the model as an extra rater: what a team learns from its interviews."""

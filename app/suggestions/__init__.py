@@ -1,0 +1,1 @@
+"""AI suggestions for interviewers: stored beside the human ratings, never instead of them."""

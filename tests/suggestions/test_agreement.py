@@ -1,0 +1,87 @@
+"""The model as an extra rater: its stored suggestions against the panel's submitted ratings."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.specs.service import get_spec
+from app.suggestions.agreement import model_agreement
+from scoring.reliability import icc
+from tests.ai.fake_openai import FakeOpenAI, suggestions
+from tests.factories import bearer, make_user, sign_in
+from tests.scorecards.helpers import FULL
+from tests.suggestions.helpers import LEDGER, panel, submit
+
+SPEC = "senior-backend-payments"
+FSD = "financial_systems_design"
+
+
+def compared(client: TestClient, session: Session, fake: FakeOpenAI, owner_rating: int, other_rating: int,
+             model_rating: int) -> None:
+    """An interview whose two round_01 interviewers rated FSD as given, the owner asking the model."""
+    p = panel(session, submitted=False)
+    submit(session, p.card, p.owner, {**FULL, FSD: owner_rating})
+    submit(session, p.other_card, p.other, {**FULL, FSD: other_rating})
+    fake.script(suggestions([{"competency_id": FSD, "rating": model_rating, "rationale": "r", "quotes": [LEDGER]}]))
+    headers = bearer(session, p.owner)
+    session.commit()
+    assert client.post(f"/api/v1/scorecards/{p.card.id}/suggest", headers=headers).status_code == 200
+
+
+def test_model_agreement_against_the_panels_mean(client: TestClient, session: Session,
+                                                 fake_openai: FakeOpenAI) -> None:
+    compared(client, session, fake_openai, 3, 5, 4)  # panel mean 4, model 4
+    compared(client, session, fake_openai, 2, 2, 3)  # panel mean 2, model 3
+    compared(client, session, fake_openai, 1, 2, 2)  # panel mean 1.5, model 2
+    figures = {c["id"]: c for c in model_agreement(session, get_spec(session, SPEC))}
+    fsd = figures[FSD]
+    assert fsd["n"] == 3 and fsd["mean_deviation"] == pytest.approx((0 + 1 + 0.5) / 3)
+    expected = icc([[4, 4], [2, 3], [1.5, 2]])
+    assert fsd["agreement"] == pytest.approx(expected["ICC(2,1)"])
+    assert fsd["consistency"] == pytest.approx(expected["ICC(3,1)"])
+    unrated = figures["postgres_schema_design"]
+    assert unrated == {"id": "postgres_schema_design", "name": "Postgres Schema Design for Scale", "n": 0,
+                       "mean_deviation": None, "icc": None, "agreement": None, "consistency": None}
+    headers = bearer(session, make_user(session))
+    session.commit()
+    body = client.get(f"/api/v1/job-specs/{SPEC}/model-agreement", headers=headers).json()
+    assert body["slug"] == SPEC and body["computed_at"]
+    assert [c for c in body["competencies"] if c["id"] == FSD][0]["agreement"] == pytest.approx(fsd["agreement"])
+
+
+def test_model_agreement_shows_on_the_analysis_page(client: TestClient, session: Session,
+                                                    fake_openai: FakeOpenAI) -> None:
+    compared(client, session, fake_openai, 3, 5, 4)
+    compared(client, session, fake_openai, 2, 2, 3)
+    manager = make_user(session)
+    session.commit()
+    sign_in(client, manager)
+    page = client.get(f"/specs/{SPEC}/questions/analysis").text
+    assert "The model as an extra rater" in page
+    assert f'<tr data-competency="{FSD}"><td>Financial Systems Design</td><td class="num">2</td>' in page
+    assert "+0.50" in page and "too few comparisons" in page
+
+
+def test_model_agreement_is_for_managers(client: TestClient, session: Session) -> None:
+    headers = bearer(session, make_user(session, role="interviewer"))
+    session.commit()
+    assert client.get(f"/api/v1/job-specs/{SPEC}/model-agreement", headers=headers).status_code == 403
+
+
+def test_reliability_report_shows_the_model_as_an_extra_rater(client: TestClient, session: Session,
+                                                              fake_openai: FakeOpenAI) -> None:
+    compared(client, session, fake_openai, 3, 5, 4)
+    compared(client, session, fake_openai, 2, 2, 3)
+    manager = make_user(session)
+    headers = bearer(session, manager)
+    session.commit()
+    body = client.get(f"/api/v1/job-specs/{SPEC}/reliability", headers=headers).json()
+    fsd = [c for c in body["model_rater"] if c["id"] == FSD][0]
+    assert fsd["n"] == 2 and fsd["mean_deviation"] == pytest.approx(0.5)
+    assert fsd["agreement"] == pytest.approx(icc([[4, 4], [2, 3]])["ICC(2,1)"])
+    sign_in(client, manager)
+    fragment = client.get(f"/specs/{SPEC}/dashboard?part=reliability", headers={"HX-Request": "true"}).text
+    assert 'id="reliability"' in fragment and "The model as an extra rater" in fragment
+    assert f'<tr data-competency="{FSD}"><td>Financial Systems Design</td><td class="num">2</td>' in fragment
