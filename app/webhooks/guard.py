@@ -71,7 +71,10 @@ def _addresses(host: str, port: int) -> list[IPAddress]:
 
 
 def _parts(url: str) -> tuple[str, str, int, str]:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        raise UnsafeURL("the URL is not valid") from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http"):
         raise UnsafeURL("the URL must start with https://")

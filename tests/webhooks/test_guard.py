@@ -66,6 +66,12 @@ def test_guard_refuses_credentials_in_the_url():
         guard.check("https://user:pw@example.com/hook", allow_loopback=False)
 
 
+@pytest.mark.parametrize("url", ["https://[::1/hook", "https://[fe80::1%zz/hook", "https://exa mple.com:99999/x"])
+def test_guard_refuses_urls_that_do_not_parse(url):
+    with pytest.raises(guard.UnsafeURL):
+        guard.check(url, allow_loopback=False)
+
+
 def test_guard_checks_again_at_delivery_time(committed, worker, loopback_allowed, monkeypatch):
     receiver = Receiver().start()
     try:
