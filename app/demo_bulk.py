@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlmodel import Session
 
 from app import changes
@@ -136,3 +136,14 @@ def add_completed_interviews(sessions: Sessions, *, count: int, spec_slug: str =
             changes.record_many(session, ChangeKind.INTERVIEW_COMPLETED, spec_id=spec.id, interview_ids=ids)
         done += len(ids)
         yield f"{done}/{count} completed interviews added to {spec.slug}"
+    with sessions() as session:
+        refresh_statistics(session)
+
+
+def refresh_statistics(session: Session) -> None:
+    """After a bulk load, PostgreSQL's planner statistics (what autovacuum would refresh later) are
+    refreshed now, so the ranking and the lists walk their indexes from the first request on."""
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ("candidate", "interview", "interview_stat", "round_attempt", "scorecard", "rating",
+                      "must_have_check"):
+            session.execute(text(f"ANALYZE {table}"))
