@@ -4,7 +4,7 @@ one spec, in bulk, for scale checks (DESIGN: CLI, Scale).
 Like `calibrate demo`, every candidate has a latent ability per competency and every rater a
 leniency (the four demo interviewers), so rankings, reliability and leniency look like real ones;
 some ratings are "no evidence", and about one candidate in ten fails a required must-have. Rows
-are written with multi-row inserts a thousand interviews at a time, each batch in a transaction of
+are written with multi-row inserts 2,500 interviews at a time, each batch in a transaction of
 its own, and each batch is recorded as one change (`changes.record_many`): the running totals, the
 ranking rows, the background aggregates and the live dashboards move through the same handlers as
 for any other change; nothing is rebuilt by hand."""
@@ -32,7 +32,7 @@ from app.specs.service import version_content
 
 BULK_DOMAIN = "bulk.calibrate.test"
 DEFAULT_SPEC = "senior-backend-payments"
-BATCH = 1_000
+BATCH = 2_500
 Sessions = Callable[[], AbstractContextManager[Session]]
 
 
