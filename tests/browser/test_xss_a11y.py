@@ -315,6 +315,8 @@ def visits(world: World) -> dict[str, list[Visit]]:
                   fragments=(live, Fragment("/specs/{slug}/dashboard", f"{dash}?part=ranking", "#ranking"))),
             Visit("/specs/{slug}/dashboard/what-if", f"{dash}/what-if?w_comp_a=0.2&w_comp_b=0.8",
                   shows("title", "cand1", "cand2")),
+            Visit("/specs/{slug}/dashboard/ranking", f"{dash}/ranking?sort=coverage&order=asc",
+                  shows("title", "cand1", "cand2"), visible=P["cand1"]),
             Visit("/specs/{slug}/dashboard/interviews/{interview_id}", f"{dash}/interviews/{world.interview}",
                   shows("cand1", "title", "comp_a", "must_a", "note_a", "note_amend", "note_bo_a") + (BO_EMAIL,),
                   visible=P["note_a"]),
