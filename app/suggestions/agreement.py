@@ -46,10 +46,24 @@ def _panel_rows(session: Session, spec: JobSpec) -> list[tuple[str, str, float]]
     return [(cid, f"{iid}/{rk}", float(v)) for iid, rk, cid, v in session.execute(query)]
 
 
+def _has_comparisons(session: Session, spec: JobSpec) -> bool:
+    """Whether any scorecard of the spec was compared with the model. Driven from the compared
+    scorecards (few) by primary key, so a dashboard without comparisons never scans the spec."""
+    cards = list(session.execute(select(AiSuggestionSet.scorecard_id).distinct()).scalars())
+    for start in range(0, len(cards), 500):
+        found = session.execute(select(Scorecard.id).join(Interview, col(Interview.id) == Scorecard.interview_id)
+                                .where(col(Scorecard.id).in_(cards[start:start + 500]), Interview.spec_id == spec.id)
+                                .limit(1)).first()
+        if found is not None:
+            return True
+    return False
+
+
 def model_agreement(session: Session, spec: JobSpec) -> list[dict[str, Any]]:
     """Per competency of the spec's current version: the model's agreement with the panel's mean
     (`n` targets, ICC(2,1) `agreement`, ICC(3,1) `consistency`, `mean_deviation`, all six `icc`)."""
     content = specs.content_of(specs.get_version(session, spec))
-    found = agreement_of(_panel_rows(session, spec), _model_rows(session, spec))
+    compared = _has_comparisons(session, spec)
+    found = agreement_of(_panel_rows(session, spec), _model_rows(session, spec)) if compared else {}
     empty = {"n": 0, "mean_deviation": None, "icc": None, "agreement": None, "consistency": None}
     return [{"id": c.id, "name": c.name, **found.get(c.id, empty)} for c in content.competencies]

@@ -85,3 +85,18 @@ def test_reliability_report_shows_the_model_as_an_extra_rater(client: TestClient
     fragment = client.get(f"/specs/{SPEC}/dashboard?part=reliability", headers={"HX-Request": "true"}).text
     assert 'id="reliability"' in fragment and "The model as an extra rater" in fragment
     assert f'<tr data-competency="{FSD}"><td>Financial Systems Design</td><td class="num">2</td>' in fragment
+
+
+def test_agreement_of_a_spec_without_comparisons_reads_no_ratings(session, monkeypatch):
+    from app.models import JobSpec
+    from app.suggestions import agreement
+    from sqlmodel import select as sql_select
+
+    def no_scan(*_args):  # type: ignore[no-untyped-def]
+        raise AssertionError("the spec's ratings were read although nothing was compared")
+
+    monkeypatch.setattr(agreement, "_panel_rows", no_scan)
+    monkeypatch.setattr(agreement, "_model_rows", no_scan)
+    spec = session.exec(sql_select(JobSpec).where(JobSpec.slug == "senior-backend-payments")).one()
+    rows = agreement.model_agreement(session, spec)
+    assert rows and all(row["n"] == 0 and row["agreement"] is None for row in rows)
