@@ -49,6 +49,10 @@ CSRF_403 = "your role does not allow this, or a cookie-authenticated write lacks
 ErrorSpec = int | tuple[int, str] | tuple[int, str, type[BaseModel]]
 
 
+# A pattern for free-text query parameters: PostgreSQL text cannot hold NUL, so it is refused as
+# invalid input (422, documented) rather than failing in the database.
+NO_NUL = r"^[^\x00]*$"
+
 def errors(*specs: ErrorSpec) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: each status (or `(status, description[, model])`) with the JSON
     error model. Only these error statuses appear in the OpenAPI document (`exact_errors`)."""

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
+from app.schemas import NO_NUL
 from app.dashboard import aggregates, scores, service, stats
 from app.dashboard import ranking as rank
 from app.dashboard.schemas import DashboardOut, RankingPageOut, ReliabilityOut, ScoreOut
@@ -45,8 +46,8 @@ def spec_ranking(slug: str, session: SessionDep, user: Manager,
                  sort: Literal["overall", "adjusted", "coverage", "date"] = "overall",
                  order: Literal["desc", "asc"] = "desc",
                  status: Literal["final", "provisional", "completed", "in_progress"] | None = None,
-                 knocked_out: bool | None = None, version: str = Query("", max_length=40),
-                 cursor: str = Query("", max_length=300),
+                 knocked_out: bool | None = None, version: str = Query("", max_length=40, pattern=NO_NUL),
+                 cursor: str = Query("", max_length=300, pattern=NO_NUL),
                  limit: int = Query(rank.DEFAULT_LIMIT, ge=1, le=rank.MAX_LIMIT)) -> dict[str, Any]:
     """The candidate ranking a page at a time: best first by overall (knocked-out candidates after the
     others, unscored last), or by `adjusted`, `coverage` or `date`; `{items, next_cursor}`."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import select
 
 from app import policy
+from app.schemas import NO_NUL
 from app.candidates import listing as candidate_listing
 from app.deps import Manager, SessionDep, Staff
 from app.interviews import listing, service
@@ -34,8 +35,8 @@ def create_candidate(body: CandidateIn, session: SessionDep, user: Manager) -> d
 
 
 @router.get("/candidates", response_model=CandidatePageOut, responses=errors(401, (403, "for hiring managers and admins"), 422))
-def list_candidates(session: SessionDep, user: Manager, q: str = Query("", max_length=200),
-                    cursor: str = Query("", max_length=300),
+def list_candidates(session: SessionDep, user: Manager, q: str = Query("", max_length=200, pattern=NO_NUL),
+                    cursor: str = Query("", max_length=300, pattern=NO_NUL),
                     limit: int = Query(listing.DEFAULT_LIMIT, ge=1, le=listing.MAX_LIMIT)) -> dict[str, Any]:
     """Candidates, newest first, whose name or email contains `q` (any case); `{items, next_cursor}`."""
     found, next_cursor = candidate_listing.page_candidates(session, q=q, cursor=cursor, limit=limit)
@@ -44,11 +45,11 @@ def list_candidates(session: SessionDep, user: Manager, q: str = Query("", max_l
 
 
 @router.get("/interviews", response_model=InterviewPageOut, responses=errors(401, (403, "for hiring managers and admins"), 422))
-def list_interviews(session: SessionDep, user: Manager, job_spec: str = Query("", max_length=120),
+def list_interviews(session: SessionDep, user: Manager, job_spec: str = Query("", max_length=120, pattern=NO_NUL),
                     status: Literal["invited", "started", "completed"] | None = None,
-                    interviewer: str = Query("", max_length=64, description="a staff member's id"),
-                    q: str = Query("", max_length=200, description="part of the candidate's name or email"),
-                    sort: Literal["newest", "oldest"] = "newest", cursor: str = Query("", max_length=300),
+                    interviewer: str = Query("", max_length=64, pattern=NO_NUL, description="a staff member's id"),
+                    q: str = Query("", max_length=200, pattern=NO_NUL, description="part of the candidate's name or email"),
+                    sort: Literal["newest", "oldest"] = "newest", cursor: str = Query("", max_length=300, pattern=NO_NUL),
                     limit: int = Query(listing.DEFAULT_LIMIT, ge=1, le=listing.MAX_LIMIT)) -> dict[str, Any]:
     """Interviews, newest (or oldest) first, filtered by spec, status and interviewer and searched by the
     candidate's name or email; `{items, next_cursor}`."""

@@ -109,3 +109,14 @@ def test_candidate_name_with_line_breaks_or_a_bad_address_is_refused_with_reason
     assert {e["msg"] for e in refused.json()["errors"]} == {"name must be one line of text", "not an email address"}
     accepted = client.post("/api/v1/candidates", headers=headers, json={"name": "Eve Adams", "email": "eve@example.test"})
     assert accepted.status_code == 201
+
+
+def test_list_filters_with_nul_are_invalid_input_not_a_server_error(client, session):
+    from tests.factories import bearer, make_user
+    headers = bearer(session, make_user(session, role="hiring_manager"))
+    session.commit()
+    for url in ("/api/v1/interviews?job_spec=a%00b", "/api/v1/interviews?q=%00", "/api/v1/candidates?q=x%00",
+                "/api/v1/job-specs/senior-backend-payments/ranking?version=%00"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 422 and response.json()["errors"], url
+    assert client.get("/api/v1/interviews?q=ann", headers=headers).status_code == 200
