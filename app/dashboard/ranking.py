@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import false, select, tuple_
 from sqlmodel import Session
 
 import scoring
@@ -71,6 +71,8 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str, int] | None:
     try:
         value, interview_id, position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         key = datetime.fromisoformat(value) if sort == "date" else float(value)
+        if "\x00" in str(interview_id):
+            return None
         return key, str(interview_id), int(position)
     except (ValueError, TypeError, UnicodeDecodeError):
         return None
@@ -84,6 +86,8 @@ def _narrowed(query, session: Session, spec_id: str, wanted: RankingFilter):  # 
         query = query.where(STAT.c.completed.is_(wanted.status == "completed"))
     if wanted.knocked_out is not None:
         query = query.where(STAT.c.knocked_out.is_(wanted.knocked_out))
+    if "\x00" in wanted.version:
+        return query.where(false())  # no version label holds NUL (and PostgreSQL text cannot)
     if wanted.version:
         version_id = session.execute(select(JobSpecVersion.id).where(JobSpecVersion.spec_id == spec_id,
                                                                      JobSpecVersion.label == wanted.version)).scalar()

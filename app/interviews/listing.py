@@ -9,7 +9,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, or_, tuple_
+from sqlalchemy import exists, false, or_, tuple_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -56,18 +56,21 @@ def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, _, interview_id = raw.partition("|")
-        return datetime.fromisoformat(stamp), interview_id
+        return (datetime.fromisoformat(stamp), interview_id) if "\x00" not in interview_id else None
     except (ValueError, UnicodeDecodeError):
         return None
 
 
 def contains(column, text: str):  # type: ignore[no-untyped-def]
     """`column` contains `text`, any case, with LIKE's wildcards taken literally."""
+    text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL, and no stored text has one
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return col(column).ilike(pattern, escape="\\")
 
 
 def _filtered(session: Session, query, wanted: InterviewFilter):  # type: ignore[no-untyped-def]
+    if "\x00" in wanted.spec_slug + wanted.candidate_id + wanted.interviewer_id:
+        return query.where(false())  # no slug or id holds NUL (and PostgreSQL text cannot)
     if q := wanted.q.strip()[:200]:
         query = query.where(or_(contains(Candidate.name, q), contains(Candidate.email, q)))
     if wanted.spec_slug:  # by id, so the planner walks ix_interview_spec_created in order
