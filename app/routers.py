@@ -27,6 +27,7 @@ def include_all(app: FastAPI) -> None:
     from app.staff import api as staff_api
     from app.staff import links as staff_links
     from app.mail import routes as mail_routes
+    from app.candidates import api as candidates_api
     from app.candidates import routes as candidate_routes
     from app.privacy import api as privacy_api
     from app.privacy import routes as privacy_routes
@@ -43,7 +44,7 @@ def include_all(app: FastAPI) -> None:
     for module in (take_api, core_routes, observability, staff_routes, specs_routes, specs_api, questions_routes, questions_api,
                    take_routes, dashboard_routes, dashboard_api,
                    scorecards_routes, scorecards_api, suggestions_routes, suggestions_api, analysis_routes, analysis_api,
-                   interviews_api, interviews_routes, voice_api, voice_routes, webhooks_api, webhooks_routes,
+                   candidates_api, interviews_api, interviews_routes, voice_api, voice_routes, webhooks_api, webhooks_routes,
                    staff_admin, staff_account, staff_links, staff_api, mail_routes, candidate_routes,
                    privacy_api, privacy_routes):
         for route in module.router.routes:

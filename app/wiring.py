@@ -15,9 +15,13 @@ from app.db import Session
 from app.events import LiveDashboards
 from app.jobs.registry import Registry
 from app.jobs.worker import Worker
-from app.mail.notify import InterviewMail
+from app.interviews.mail import InterviewMail
 from app.metrics import CommittedChanges
 from app.privacy.erasure import SecureErase
+from app.scorecards import parts
+from app.suggestions.views import AiPanel
+from app.take import modes
+from app.voice.mode import VoiceMode
 from app.webhooks.outbox import WebhookOutbox
 
 
@@ -29,8 +33,11 @@ def change_handlers() -> tuple[changes.Handler, ...]:
 
 
 def install() -> None:
-    """Install the handlers for this process."""
+    """Install the handlers, the round modes (app/take/modes.py) and the scorecard page's parts
+    (app/scorecards/parts.py) for this process."""
     changes.install(change_handlers())
+    modes.install([VoiceMode()])
+    parts.install([AiPanel()])
 
 
 @contextmanager
@@ -45,13 +52,13 @@ def job_registry() -> Registry:
     """Every kind of background job this process runs (app/jobs/), with the sweeps between them."""
     from app.dashboard import aggregates
     from app.mail import delivery as mail_delivery
-    from app.mail import notify as mail_notify
+    from app.interviews import mail as interview_mail
     from app.privacy import erasure
     from app.voice import jobs as voice_jobs
     from app.webhooks import delivery as webhook_delivery
 
     return (Registry().add_all(voice_jobs.KINDS, voice_jobs.SWEEPS).add_all(webhook_delivery.KINDS)
-            .add_all([mail_delivery.KIND], [mail_notify.remind_open_scorecards])
+            .add_all([mail_delivery.KIND], [interview_mail.remind_open_scorecards])
             .add_all([], [erasure.retention_sweep]).add_all(aggregates.KINDS))
 
 

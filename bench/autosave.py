@@ -39,7 +39,8 @@ def setup_app_data(url: str, candidates: int) -> dict[str, Any]:
     from app.auth.service import create_api_token, create_user, user_by_email
     from app.interviews.service import create_candidate, create_interview
     from app.models import JobSpec
-    from app.take import clock, service as take
+    from app import clock
+    from app.take import service as take
 
     engine = make_engine(url)
     tokens: list[tuple[str, str]] = []

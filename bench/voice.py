@@ -73,7 +73,7 @@ def prepare_candidates(url: str, media: Path) -> list[tuple[str, str]]:
     from app.db import session_scope
     from app.interviews.service import create_candidate, create_interview
     from app.setup import first_run
-    from app.take import clock
+    from app import clock
     from app.voice import consent
 
     list(first_run({"CALIBRATE_ADMIN_PASSWORD": "bench admin password"}))

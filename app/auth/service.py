@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, delete, func, select
 
 from app import audit
-from app.mail.compose import is_address
+from app.people import is_address
 from app.auth.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
 from app.errors import Conflict, Invalid, TooManyRequests
 from app.models import ROLES, ApiToken, RateLimitHit, User, WebSession, utcnow

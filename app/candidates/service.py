@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app import audit
 from app.auth.service import normalise_email
 from app.errors import Invalid, NotFound
-from app.mail.compose import person_errors
+from app.people import person_errors
 from app.models import Candidate, User
 
 

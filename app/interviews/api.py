@@ -1,4 +1,4 @@
-"""JSON API for candidates and interviews (DESIGN: Public JSON API)."""
+"""JSON API for interviews (DESIGN: Public JSON API); candidates are in app/candidates/api.py."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from sqlmodel import select
 
 from app import policy
 from app.schemas import NO_NUL
-from app.candidates import listing as candidate_listing
 from app.deps import Manager, SessionDep, Staff
 from app.interviews import listing, service
 from app.interviews.detail import interview_detail
-from app.interviews.schemas import (CandidateIn, CandidatePageOut, CreatedOut, InterviewCreatedOut, InterviewIn,
-                                    InterviewOut, InterviewPageOut)
+from app.interviews.schemas import InterviewCreatedOut, InterviewIn, InterviewOut, InterviewPageOut
 from app.models import JobSpec
 from app.schemas import CSRF_403, errors
-from app.take import clock
+from app import clock
 
 router = APIRouter(prefix="/api/v1", tags=["interviews"])
 
@@ -25,23 +23,6 @@ router = APIRouter(prefix="/api/v1", tags=["interviews"])
 def candidate_url(request: Request, token: str) -> str:
     """The absolute invite link for a token."""
     return f"{str(request.base_url).rstrip('/')}/take/{token}"
-
-
-@router.post("/candidates", status_code=201, response_model=CreatedOut, responses=errors(401, (403, CSRF_403), 422))
-def create_candidate(body: CandidateIn, session: SessionDep, user: Manager) -> dict[str, Any]:
-    """A new candidate."""
-    candidate = service.create_candidate(session, name=body.name, email=body.email, actor=user)
-    return {"id": candidate.id}
-
-
-@router.get("/candidates", response_model=CandidatePageOut, responses=errors(401, (403, "for hiring managers and admins"), 422))
-def list_candidates(session: SessionDep, user: Manager, q: str = Query("", max_length=200, pattern=NO_NUL),
-                    cursor: str = Query("", max_length=300, pattern=NO_NUL),
-                    limit: int = Query(listing.DEFAULT_LIMIT, ge=1, le=listing.MAX_LIMIT)) -> dict[str, Any]:
-    """Candidates, newest first, whose name or email contains `q` (any case); `{items, next_cursor}`."""
-    found, next_cursor = candidate_listing.page_candidates(session, q=q, cursor=cursor, limit=limit)
-    items = [{"id": c.id, "name": c.name, "email": c.email, "created_at": c.created_at.isoformat()} for c in found]
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get("/interviews", response_model=InterviewPageOut, responses=errors(401, (403, "for hiring managers and admins"), 422))

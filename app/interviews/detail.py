@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.interviews import service
 from app.models import Candidate, JobSpec, JobSpecVersion, Interview, RoundAttempt, Scorecard, User
 from app.specs.content import Round
-from app.take import service as take
+from app.interviews.attempts import close_if_due
 
 SCORECARD_DUE = timedelta(hours=48)
 CardFilter = Callable[[Scorecard], bool]
@@ -41,7 +41,7 @@ def _round(session: Session, interview: Interview, rnd: Round, now: datetime,
         attempt = session.exec(select(RoundAttempt).where(RoundAttempt.interview_id == interview.id,
                                                           RoundAttempt.round_key == rnd.key)).first()
         if attempt is not None:
-            take.close_if_due(session, attempt, now=now)
+            close_if_due(session, attempt, now=now)
     if not rnd.kind.has_candidate_side:
         status = "live"
     elif attempt is None:

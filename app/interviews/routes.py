@@ -18,7 +18,7 @@ from app.interviews.api import candidate_url
 from app.interviews.detail import interview_detail
 from app.models import Candidate, Interview, User
 from app.specs import service as specs
-from app.take import clock
+from app import clock
 from app.web import PostedForm, redirect, render
 
 router = APIRouter()

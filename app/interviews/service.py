@@ -14,10 +14,10 @@ from app.auth.security import new_token, token_hash
 from app.auth.service import normalise_email, user_by_email
 from app.changes import ChangeKind
 from app.errors import Forbidden, Invalid, NotFound
-from app.mail.compose import one_line, person_errors
-from app.mail.notify import candidate_invitation
+from app.people import one_line, person_errors
+from app.interviews.mail import candidate_invitation
 from app.models import Candidate, Interview, JobSpecVersion, RoundAttempt, Scorecard, User, utcnow
-from app.questions.engine import draw
+from app.specs.draw import draw
 from app.settings import get_settings
 from app.specs import service as specs
 from app.specs.content import RoundQuestion, SpecContent

@@ -12,6 +12,7 @@ from app.errors import Invalid
 from app.jobs import queue
 from app.mail import compose
 from app.mail.models import MailMessage
+from app.people import is_address, one_line
 
 log = logging.getLogger("calibrate.mail")
 SEND = "mail.send"
@@ -24,10 +25,10 @@ def queue_mail(session: Session, *, template: str, to: str, name: str = "", cont
     if key is not None and session.exec(select(MailMessage.id).where(MailMessage.key == key)).first():
         return None
     to = to.strip()
-    if not compose.is_address(to):
+    if not is_address(to):
         raise Invalid("invalid recipient", errors=[{"loc": ["email"], "msg": "not an email address"}])
-    rendered = compose.render(template, {"recipient_name": compose.one_line(name), **context})
-    message = MailMessage(template=template, key=key, to_addr=to, to_name=compose.one_line(name),
+    rendered = compose.render(template, {"recipient_name": one_line(name), **context})
+    message = MailMessage(template=template, key=key, to_addr=to, to_name=one_line(name),
                           subject=rendered.subject, text_body=rendered.text, html_body=rendered.html,
                           holds_secret=holds_secret, message_id="")
     session.add(message)

@@ -12,7 +12,7 @@ import app.webhooks.models  # noqa: F401  (webhook endpoints, events, deliveries
 import app.mail.models  # noqa: F401  (the mail outbox)
 import app.staff.models  # noqa: F401  (one-time staff links)
 import app.suggestions.models  # noqa: F401  (AI suggestions beside scorecards)
-import app.privacy.models  # noqa: F401  (voluntary self-identification)
+import app.consent.models  # noqa: F401  (consents and voluntary self-identification)
 from app.db import make_engine
 from app.settings import get_settings
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from app import policy
 from app.candidates.service import get_candidate
+from app.consent import self_id
 from app.deps import AdminUser, Manager, Public, SessionDep
 from app.privacy import erasure, export, service
 from app.privacy.schemas import AdverseImpactOut, CandidateExportOut, ErasedOut, SelfIdIn, SelfIdOut
@@ -42,7 +43,7 @@ def erase_candidate(candidate_id: str, session: SessionDep, user: AdminUser) -> 
 def put_self_id(body: SelfIdIn, interview: TakeInterview, session: SessionDep) -> dict[str, Any]:
     """The candidate's voluntary self-identification (each an EEOC category, or `decline`, the default).
     It is stored apart and never shown to interviewers or per candidate."""
-    row = service.set_self_identification(session, interview, sex=body.sex, race_ethnicity=body.race_ethnicity)
+    row = self_id.set_self_identification(session, interview, sex=body.sex, race_ethnicity=body.race_ethnicity)
     return {"sex": row.sex, "race_ethnicity": row.race_ethnicity}
 
 

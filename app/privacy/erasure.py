@@ -38,7 +38,7 @@ from app.db import sqlite_path
 from app.mail.models import MailMessage
 from app.models import (Answer, AnswerRevision, AuditEvent, Candidate, Interview, Rating, RoundAttempt, Scorecard,
                         User, utcnow)
-from app.privacy.models import SelfIdentification
+from app.consent.models import SelfIdentification
 from app.settings import get_settings
 from app.suggestions.service import erase_text as erase_suggestion_text
 from app.voice.models import AudioChunk, VoiceAnswer

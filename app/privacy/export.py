@@ -14,10 +14,11 @@ from sqlmodel import Session, col, or_, select
 from app.mail.models import MailMessage
 from app.models import (Answer, AnswerRevision, AuditEvent, Candidate, Interview, JobSpec, JobSpecVersion,
                         RoundAttempt, Scorecard, User)
-from app.privacy.models import SelfIdentification
+from app.consent.models import SelfIdentification
 from app.scorecards.service import card_values
 from app.suggestions.service import export_for
-from app.voice.models import Consent, VoiceAnswer
+from app.consent.models import Consent
+from app.voice.models import VoiceAnswer
 
 FORMAT = "calibrate.candidate-export/1"
 

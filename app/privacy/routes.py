@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.candidates.service import get_candidate
+from app.consent import self_id
 from app.deps import AdminUser, Public, SessionDep
 from app.interviews.service import interview_content
 from app.models import User
 from app.privacy import erasure, service
-from app.privacy.models import LABELS
 from app.scorecards.anchors import GENERIC
 from app.specs import service as specs
 from app.take.access import TakeInterview
@@ -83,12 +83,6 @@ def transparency_page(token: str, request: Request, interview: TakeInterview, se
 def self_id_form(token: str, request: Request, interview: TakeInterview, session: SessionDep,
                  form: PostedForm) -> Response:
     """The landing page's voluntary self-identification form."""
-    values: dict[str, Any] = {name: str(form.get(name, "decline")) for name in service.DIMENSIONS}
-    service.set_self_identification(session, interview, **values)  # only a tampered form fails (422)
+    values: dict[str, Any] = {name: str(form.get(name, "decline")) for name in self_id.DIMENSIONS}
+    self_id.set_self_identification(session, interview, **values)  # only a tampered form fails (422)
     return redirect(request, f"/take/{token}?self_id=saved#self-id")
-
-
-def self_id_choices() -> dict[str, list[tuple[str, str]]]:
-    """The form's options per question, "decline" first (the default)."""
-    return {name: [(c, LABELS[c]) for c in ("decline", *[c for c in categories if c != "decline"])]
-            for name, categories in service.DIMENSIONS.items()}

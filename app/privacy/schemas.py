@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.privacy.models import RACES_ETHNICITIES, SEXES
+from app.consent.models import RACES_ETHNICITIES, SEXES
 from app.suggestions.schemas import StoredSuggestionsOut
 
 Sex = Literal[SEXES]  # type: ignore[valid-type]

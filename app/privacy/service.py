@@ -1,42 +1,19 @@
-"""Voluntary self-identification and the adverse-impact report built on it (DESIGN: Candidate data,
-consent and fairness). Self-identification is read here and by the admin's export only."""
+"""The adverse-impact report built on voluntary self-identification (DESIGN: Candidate data, consent
+and fairness; the answers themselves are kept by app/consent/self_id.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
-from app.errors import Invalid
-from app.models import Interview, InterviewStat, JobSpec, utcnow
-from app.privacy.models import DECLINE, LABELS, RACES_ETHNICITIES, SEXES, SelfIdentification
+from app.consent.models import DECLINE, LABELS, SelfIdentification
+from app.consent.self_id import DIMENSIONS
+from app.models import Interview, InterviewStat, JobSpec
 from scoring import fairness
 
-DIMENSIONS = {"sex": SEXES, "race_ethnicity": RACES_ETHNICITIES}
 DEFAULT_THRESHOLD = 60.0
-
-
-def self_identification(session: Session, candidate_id: str) -> SelfIdentification:
-    """The candidate's answers, or the default (decline both) when they gave none."""
-    return session.get(SelfIdentification, candidate_id) or SelfIdentification(candidate_id=candidate_id)
-
-
-def set_self_identification(session: Session, interview: Interview, *, sex: str, race_ethnicity: str,
-                            now: datetime | None = None) -> SelfIdentification:
-    """Store the candidate's answers (each an EEOC category or "decline"); no audit entry names them."""
-    errors = [{"loc": ["body", name], "msg": f"one of: {', '.join(DIMENSIONS[name])}"}
-              for name, value in (("sex", sex), ("race_ethnicity", race_ethnicity)) if value not in DIMENSIONS[name]]
-    if errors:
-        raise Invalid("not a category", errors=errors)
-    row = session.get(SelfIdentification, interview.candidate_id)
-    if row is None:
-        row = SelfIdentification(candidate_id=interview.candidate_id)
-    row.sex, row.race_ethnicity, row.updated_at = sex, race_ethnicity, now or utcnow()
-    session.add(row)
-    session.flush()
-    return row
 
 
 def group_counts(session: Session, spec: JobSpec, threshold: float, dimension: str) -> dict[str, tuple[int, int]]:

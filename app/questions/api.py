@@ -10,7 +10,7 @@ from app.deps import Manager, SessionDep
 from app.errors import Invalid
 from app.models import JobSpec, JobSpecVersion
 from app.questions import service
-from app.questions.engine import coverage_by_weight
+from app.specs.draw import coverage_by_weight
 from app.questions.schemas import DraftOut, GenerateIn, PublishedSetOut, QuestionSetIn, QuestionSetOut
 from app.schemas import CSRF_403, ConflictOut, errors
 from app.specs import service as specs

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.errors import Invalid
 from app.questions import service
-from app.questions.engine import coverage_by_weight
+from app.specs.draw import coverage_by_weight
 from app.specs import service as specs
 from app.specs.content import Round, SpecContent
 

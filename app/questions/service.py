@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.ai.generate import GenerationFailed, generate_questions
 from app.errors import Invalid, NotFound
 from app.models import JobSpec, User
-from app.questions.engine import draw, level_tiers
+from app.specs.draw import draw, level_tiers
 from app.settings import get_settings
 from app.specs import service as specs
 from app.specs.content import Round, RoundKind, SpecContent

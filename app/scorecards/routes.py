@@ -15,9 +15,9 @@ from app.errors import Invalid
 from app.interviews.service import panel as interview_panel
 from app.models import Candidate, Scorecard, User, utcnow
 from app.scorecards import service
+from app.scorecards import parts
 from app.scorecards.anchors import scale
 from app.scorecards.rounds import RoundView, round_view, waiting_label, waiting_since
-from app.suggestions import views as suggestion_views
 from app.voice import views as voice_views
 from app.web import PostedForm, redirect, render
 
@@ -58,8 +58,9 @@ def _error_map(errors: list[dict[str, Any]]) -> dict[str, str]:
 
 def page_context(session: Session, card: Scorecard, user: User, *, values: dict[str, Any] | None = None,
                  errors: list[dict[str, Any]] | None = None, reason: str = "",
-                 ai_result: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the scorecard page shows (with `ai_result`: a fresh "Compare with AI" answer)."""
+                 results: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the scorecard page shows, with the installed parts (app/scorecards/parts.py; `results`
+    by part name: what this request produced for one, such as a fresh "Compare with AI" answer)."""
     view = round_view(session, card)
     candidate = session.get(Candidate, view.interview.candidate_id)
     panel = interview_panel(session, view.interview)
@@ -77,7 +78,7 @@ def page_context(session: Session, card: Scorecard, user: User, *, values: dict[
         "others": [service.card_body(session, c) for c in others],
         "history": service.history(session, card), "errors": _error_map(errors or []),
         "recommendations": RECOMMENDATIONS, "must_have_choices": MUST_HAVE_CHOICES, "reason": reason,
-        "ai": suggestion_views.panel(session, card, user, view=view, values=values, result=ai_result),
+        **parts.contexts(session, card, user, view=view, values=values, results=results or {}),
     }
 
 

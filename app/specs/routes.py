@@ -101,15 +101,6 @@ def create_spec(request: Request, session: SessionDep, user: Manager, form: Post
     return redirect(request, f"/specs/{content.slug}?saved={result.version.label}")
 
 
-def live_dashboard(session: Session, spec: JobSpec) -> Any:
-    """The spec's live-performance figures, when the dashboard package is installed."""
-    try:
-        from app.dashboard.service import spec_dashboard
-    except ImportError:
-        return None
-    return spec_dashboard(session, spec)
-
-
 @router.get("/specs/{slug}")
 def spec_page(slug: str, request: Request, session: SessionDep, user: Staff, version: VersionQuery = None,
               saved: str | None = None, unchanged: str | None = None) -> Response:
@@ -117,10 +108,9 @@ def spec_page(slug: str, request: Request, session: SessionDep, user: Staff, ver
     spec = service.get_spec(session, slug)
     ensure_can_read(session, user, spec)
     shown = service.get_version(session, spec, version)
-    live = live_dashboard(session, spec) if policy.can_see_dashboard(user) else None
     context = {"spec": spec, "version": shown, "content": service.content_of(shown),
                "can_edit": policy.can_edit_spec(user),
-               "live": live, "saved": saved, "unchanged": unchanged}
+               "live": policy.can_see_dashboard(user), "saved": saved, "unchanged": unchanged}
     return render(request, "specs/page.html", context)
 
 

@@ -19,7 +19,7 @@ from app import audit, changes
 from app.changes import ChangeKind
 from app.errors import Conflict, Invalid, NotFound
 from app.models import JobSpec, JobSpecVersion, Question, User, utcnow
-from app.questions.engine import draw
+from app.specs.draw import draw
 from app.specs.content import Round, RoundQuestion, SpecContent
 from app.specs.schema import SpecProblems, validate_spec
 from app.yamlio import Document, Problem, YamlProblems, parse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.mail.compose import EmailAddress, PersonName
+from app.people import EmailAddress, PersonName
 from app.models import ROLES
 
 

@@ -12,7 +12,7 @@ from app import audit
 from app.auth.security import hash_password, new_token, token_hash, verify_password
 from app.auth.service import check_rate, hit, normalise_email
 from app.errors import Conflict, Forbidden, Gone, Invalid, NotFound
-from app.mail.compose import person_errors
+from app.people import person_errors
 from app.mail.outbox import queue_mail
 from app.models import ROLES, ApiToken, User, WebSession, utcnow
 from app.policy import ADMIN_ROLES, is_admin

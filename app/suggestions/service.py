@@ -32,7 +32,7 @@ from app.ai.suggest import (
 )
 from app.errors import Forbidden
 from app.models import Scorecard, User
-from app.privacy.consent import ai_allowed
+from app.consent.ai import ai_allowed
 from app.scorecards.anchors import scale
 from app.scorecards.rounds import RoundView, round_view
 from app.scorecards.service import readable_card

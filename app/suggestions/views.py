@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app import policy
 from app.ai.evidence import highlight
 from app.models import Scorecard, User
-from app.privacy.consent import ai_allowed
+from app.consent.ai import ai_allowed
 from app.scorecards.rounds import RoundView
 from app.settings import get_settings
 from app.suggestions import service
@@ -32,6 +32,17 @@ def _marks(view: RoundView, result: dict[str, Any]) -> dict[str, list[tuple[str,
         for evidence in suggestion["evidence"]:
             passages.setdefault(evidence["question_id"], []).append(evidence["quote"])
     return {qid: highlight(view.answers[qid].text, quotes) for qid, quotes in passages.items() if qid in view.answers}
+
+
+class AiPanel:
+    """The scorecard page's "Compare with AI" part (app/scorecards/parts.py), installed by app/wiring.py."""
+
+    name = "ai"
+
+    def context(self, session: Session, card: Scorecard, user: User, *, view: RoundView, values: dict[str, Any],
+                result: Any = None) -> dict[str, Any]:
+        """The panel's context (below)."""
+        return panel(session, card, user, view=view, values=values, result=result)
 
 
 def panel(session: Session, card: Scorecard, user: User, *, view: RoundView, values: dict[str, Any],

@@ -13,7 +13,7 @@ from app.auth.service import check_rate, hit
 from app.deps import SessionDep
 from app.errors import Gone, NotFound
 from app.models import Interview
-from app.take import clock
+from app import clock
 
 BUCKET = "take-address"
 UNKNOWN_TOKEN_LIMIT = 30  # per address in the rate-limit window (15 minutes)

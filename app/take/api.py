@@ -14,7 +14,8 @@ from app.errors import Conflict
 from app.interviews.service import interview_content
 from app.metrics import AUTOSAVES
 from app.schemas import ErrorOut, errors
-from app.take import clock, fastsave, service
+from app import clock
+from app.take import fastsave, service
 from app.take.access import TakeInterview, client_address, interview_for_token
 from app.take.schemas import (AnswerSave, AnswerSaved, RoundStarted, RoundStateOut, RoundSubmittedOut,
                               TakeOverviewOut)

@@ -53,7 +53,8 @@ from app.metrics import AUTOSAVES
 from app.middleware import quiet
 from app.models import utcnow
 from app.settings import get_settings
-from app.take import clock, fastsave_sqlite
+from app import clock
+from app.take import fastsave_sqlite
 from app.take.access import BUCKET as TOKEN_BUCKET
 from app.take.access import UNKNOWN_TOKEN_LIMIT, client_address
 from app.take.schemas import AnswerSave

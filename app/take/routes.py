@@ -10,11 +10,11 @@ from app.deps import Public, SessionDep
 from app.errors import Conflict
 from app.interviews.service import interview_content
 from app.models import Candidate, Interview
-from app.privacy import consent as ai_consent
-from app.privacy.routes import self_id_choices
-from app.privacy.service import self_identification
+from app.consent import ai as ai_consent
+from app.consent import self_id
 from app.settings import get_settings
-from app.take import clock, service
+from app import clock
+from app.take import modes, service
 from app.take.access import TakeInterview
 from app.web import PostedForm, redirect, render
 
@@ -40,7 +40,7 @@ def landing(token: str, request: Request, interview: TakeInterview, session: Ses
 
 def self_id_context(session: Session, interview: Interview, request: Request) -> dict[str, object]:
     """The landing page's voluntary self-identification form: the candidate's answers and the choices."""
-    return {"self_id": self_identification(session, interview.candidate_id), "self_id_choices": self_id_choices(),
+    return {"self_id": self_id.self_identification(session, interview.candidate_id), "self_id_choices": self_id.choices(),
             "self_id_saved": request.query_params.get("self_id") == "saved"}
 
 
@@ -48,9 +48,9 @@ def self_id_context(session: Session, interview: Interview, request: Request) ->
 def start(token: str, key: str, request: Request, interview: TakeInterview, session: SessionDep,
           form: PostedForm) -> Response:
     """Start the round (only when the candidate presses Start) and open it; with a model configured,
-    the button pressed says whether AI suggestions may read this round's answers (app/privacy/consent.py)."""
+    the button pressed says whether AI suggestions may read this round's answers (app/consent/ai.py)."""
     if (choice := form.get("ai_choice")) is not None:
-        ai_consent.start_with_choice(session, interview, key, choice=str(choice), now=clock.now())
+        service.start_with_ai_choice(session, interview, key, choice=str(choice), now=clock.now())
     else:
         service.start_round(session, interview, key, now=clock.now())
     return redirect(request, f"/take/{token}/rounds/{key}")
@@ -62,10 +62,8 @@ def round_page(token: str, key: str, request: Request, interview: TakeInterview,
     state = service.round_state(session, interview, key, now=clock.now())
     if state["status"] == "not_started":
         return RedirectResponse(f"/take/{token}", status_code=303)
-    if state.get("mode") == "voice":
-        from app.voice.routes import voice_round_page
-
-        return voice_round_page(request, session, token=token, state=state)
+    if (mode := modes.named(state["mode"])) is not None:
+        return mode.page(request, session, token=token, state=state)  # a voice round: app/voice/mode.py
     return render(request, "take/round.html", {"token": token, "state": state,
                                                "current": _current_prompt(state)}, headers=NO_STORE)
 

@@ -11,20 +11,16 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import audit, changes
-from app.changes import ChangeKind
+from app import audit
 from app.errors import Conflict, Invalid, NotFound
-from app.interviews.service import interview_content, refresh_completion, round_questions
+from app.consent import ai as ai_consent
+from app.interviews.attempts import close, close_if_due, grace
+from app.interviews.service import interview_content, round_questions
 from app.models import Answer, AnswerRevision, Interview, RoundAttempt
-from app.settings import get_settings
+from app.take import modes
 from app.specs.content import Round, RoundKind, RoundQuestion, SpecContent
 
 MAX_ANSWER_CHARS = 50_000
-
-
-def grace() -> timedelta:
-    """How long after the deadline a save is still accepted (CALIBRATE_GRACE_SECONDS)."""
-    return timedelta(seconds=get_settings().grace_seconds)
 
 
 def candidate_rounds(content: SpecContent) -> tuple[Round, ...]:
@@ -50,11 +46,6 @@ def deadline_for(started_at: datetime, rnd: Round, interview: Interview) -> date
     return started_at + round_duration(rnd, interview)
 
 
-def accepts_saves(deadline: datetime, now: datetime) -> bool:
-    """Saves are accepted until deadline + grace, inclusive."""
-    return now <= deadline + grace()
-
-
 def public_question(question: RoundQuestion) -> dict[str, Any]:
     """What a candidate sees of a question: never its rubric, competencies or levels."""
     return {"id": question.id, "text": question.text, "kind": question.kind.value}
@@ -66,29 +57,6 @@ def get_attempt(session: Session, interview: Interview, key: str, *, lock: bool 
     if lock:
         query = query.with_for_update()
     return session.exec(query).first()
-
-
-def _close(session: Session, attempt: RoundAttempt, *, at: datetime, by: str) -> None:
-    attempt.submitted_at = at
-    attempt.closed_by = by
-    session.add(attempt)
-    session.flush()
-    interview = session.get(Interview, attempt.interview_id)
-    assert interview is not None
-    audit.record(session, actor=None, actor_label=by if by == "timer" else "candidate", action="round.submit",
-                 object_type="interview", object_id=interview.id, round=attempt.round_key,
-                 closed_by=by, submitted_at=at.isoformat())
-    changes.record(session, ChangeKind.ROUND_SUBMITTED, spec_id=interview.spec_id, interview_id=interview.id,
-                   round_key=attempt.round_key)
-    refresh_completion(session, interview)
-
-
-def close_if_due(session: Session, attempt: RoundAttempt, *, now: datetime) -> bool:
-    """Close an open attempt whose deadline and grace have passed, stamped at its deadline."""
-    if attempt.submitted_at is None and not accepts_saves(attempt.deadline, now):
-        _close(session, attempt, at=attempt.deadline, by="timer")
-        return True
-    return False
 
 
 def start_round(session: Session, interview: Interview, key: str, *, now: datetime) -> RoundAttempt:
@@ -115,6 +83,16 @@ def start_round(session: Session, interview: Interview, key: str, *, now: dateti
         return existing
     audit.record(session, actor=None, actor_label="candidate", action="round.start", object_type="interview",
                  object_id=interview.id, round=key, deadline=attempt.deadline.isoformat())
+    return attempt
+
+
+def start_with_ai_choice(session: Session, interview: Interview, key: str, *, choice: str,
+                         now: datetime) -> RoundAttempt:
+    """Start the round with the candidate's choice about AI assistance (app/consent/ai.py): a choice
+    that is neither is refused before anything starts."""
+    ai_consent.check_choice(choice)
+    attempt = start_round(session, interview, key, now=now)
+    ai_consent.record_choice(session, interview, attempt, choice=choice, now=now)
     return attempt
 
 
@@ -157,9 +135,9 @@ def save_answer(session: Session, interview: Interview, key: str, question_id: s
     if attempt.submitted_at is not None:
         raise Conflict("this round is closed; answers can no longer change", reason="closed", **_stored(answer))
     if rnd.kind is RoundKind.BEHAVIORAL:
-        from app.voice.service import spoken_answers
-
-        _check_order(attempt, answers, question_id, spoken=spoken_answers(session, attempt))
+        mode = modes.mode_of(rnd)
+        _check_order(attempt, answers, question_id,
+                     spoken=mode.answered_otherwise(session, attempt) if mode else frozenset())
     # One atomic compare-and-set: concurrent saves of one answer can only move its revision forward.
     saved = session.execute(update(Answer).where(col(Answer.id) == answer.id, col(Answer.revision) < revision)
                             .values(text=text, revision=revision, saved_at=now)
@@ -180,9 +158,9 @@ def submit_round(session: Session, interview: Interview, key: str, *, now: datet
         raise Conflict("this round has not been started", reason="not_started")
     if attempt.submitted_at is None:
         if now >= attempt.deadline:
-            _close(session, attempt, at=attempt.deadline, by="timer")
+            close(session, attempt, at=attempt.deadline, by="timer")
         else:
-            _close(session, attempt, at=now, by="candidate")
+            close(session, attempt, at=now, by="candidate")
     return attempt
 
 
@@ -206,10 +184,11 @@ def round_state(session: Session, interview: Interview, key: str, *, now: dateti
                              "duration_seconds": round(round_duration(rnd, interview).total_seconds(), 3),
                              "status": "not_started", "closed_by": None, "started_at": None, "deadline": None,
                              "submitted_at": None, "seconds_left": None, "questions": [], "answers": {}}
-    from app.voice.state import annotate  # a voice round adds its consent and recordings
-
+    mode = modes.mode_of(rnd)  # a voice round adds its consent and recordings
+    state["mode"] = modes.name_of(rnd)
     if attempt is None:
-        annotate(session, rnd, None, state)
+        if mode:
+            mode.annotate(session, rnd, None, state)
         return state
     close_if_due(session, attempt, now=now)
     answers = _answers(session, attempt)
@@ -218,7 +197,8 @@ def round_state(session: Session, interview: Interview, key: str, *, now: dateti
                  submitted_at=attempt.submitted_at.isoformat() if attempt.submitted_at else None,
                  seconds_left=seconds_left(attempt, now), questions=attempt.questions,
                  answers={q["id"]: _stored(answers[q["id"]]) for q in attempt.questions if q["id"] in answers})
-    annotate(session, rnd, attempt, state)
+    if mode:
+        mode.annotate(session, rnd, attempt, state)
     return state
 
 

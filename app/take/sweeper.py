@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from sqlalchemy import Engine
 
 from app.db import session_scope
-from app.take import clock, service
+from app import clock
+from app.take import service
 
 log = logging.getLogger("calibrate.sweeper")
 INTERVAL_SECONDS = 5.0

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from app.deps import CurrentUser, Public, SessionDep
 from app.errors import Conflict, NotFound
 from app.schemas import errors
-from app.take import clock
+from app import clock
 from app.take.access import TakeInterview
 from app.take import service as take
 from app.voice import audio_access, consent, service, speech

@@ -13,7 +13,7 @@ from app.errors import Invalid
 from app.models import Interview, RoundAttempt
 from app.take import service as take
 from app.voice import speech
-from app.voice.models import Consent
+from app.consent.models import Consent
 from app.voice.service import voice_round
 
 PURPOSE = "voice_recording"

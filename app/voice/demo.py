@@ -16,7 +16,8 @@ from app.models import Answer, Interview, RoundAttempt
 from app.voice import remote, storage
 from app.voice.consent import NOTICE_VERSION, PURPOSE
 from app.voice.formats import wav_format
-from app.voice.models import AudioChunk, Consent, VoiceAnswer
+from app.consent.models import Consent
+from app.voice.models import AudioChunk, VoiceAnswer
 from app.voice.service import finalize
 
 

@@ -1,4 +1,4 @@
-"""The tables of voice rounds: the candidate's consent, each spoken answer with its chunks and
+"""The tables of voice rounds (the candidate's consent is in app/consent/models.py): each spoken answer with its chunks and
 transcript, and the stored speech of each prompt."""
 
 from __future__ import annotations
@@ -11,20 +11,6 @@ from sqlmodel import Field, SQLModel
 
 from app.db_types import JSONDoc, UTCDateTime
 from app.models import new_id, utcnow
-
-
-class Consent(SQLModel, table=True):
-    """What a candidate agreed to before a round, with the version of the notice they saw."""
-
-    __tablename__ = "consent"
-    __table_args__ = (UniqueConstraint("attempt_id", "purpose"),)
-    id: str = Field(default_factory=new_id, primary_key=True)
-    interview_id: str = Field(foreign_key="interview.id", index=True)
-    attempt_id: str = Field(foreign_key="round_attempt.id", index=True)
-    purpose: str = Field(max_length=32)  # "voice_recording"
-    choice: str = Field(max_length=16)  # "voice" (agreed) | "text" (asked for the typed alternative)
-    notice_version: str = Field(max_length=40)
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class VoiceAnswer(SQLModel, table=True):

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.deps import Public, SessionDep
-from app.privacy import consent as ai_consent
 from app.errors import Invalid
-from app.take import clock
+from app import clock
+from app.take import service as take
 from app.take.access import TakeInterview
 from app.voice import consent, speech
 from app.web import PostedForm, redirect, render
@@ -30,7 +30,7 @@ def consent_form(token: str, key: str, request: Request, interview: TakeIntervie
         raise Invalid("Choose to answer aloud or to type your answers.")
     consent.give(session, interview, key, choice=choice, now=clock.now())
     if (ai_choice := form.get("ai_choice")) is not None:  # asked when a model is configured
-        ai_consent.start_with_choice(session, interview, key, choice=str(ai_choice), now=clock.now())
+        take.start_with_ai_choice(session, interview, key, choice=str(ai_choice), now=clock.now())
     return redirect(request, f"/take/{token}/rounds/{key}")
 
 

@@ -36,27 +36,3 @@ class TypedOut(BaseModel):
     question_id: str
     mode: Literal["typed"] = "typed"
     switched_at: str
-
-
-class AudioStateOut(BaseModel):
-    """A spoken answer's recording (DESIGN: `answers[qid].audio`)."""
-
-    seconds: float = Field(description="estimated while recording, measured once transcribed")
-    status: Literal["recording", "transcribing", "done", "failed"]
-    engine: str | None = Field(description="`openai:<model>` or `local:<model>` once transcribed")
-
-
-class ConsentStateOut(BaseModel):
-    choice: Literal["voice", "text"]
-    at: str
-    notice_version: str
-
-
-class VoiceRoundOut(BaseModel):
-    """What a voice round adds to its state: the consent and where each prompt's recording is."""
-
-    notice_version: str = Field(description="the version of the voice notice shown now")
-    consent: ConsentStateOut | None
-    typed: list[str] = Field(description="prompts the candidate switched to typing")
-    next_seq: dict[str, int] = Field(description="question id → the next chunk number to send")
-    finished: list[str] = Field(description="prompts whose recording is finished")

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 from app.models import Answer, RoundAttempt
 from app.voice.consent import NOTICE_VERSION, consent_for
 from app.voice.models import VoiceAnswer
-from app.voice.service import round_mode
 
 
 def voice_answers(session: Session, attempt: RoundAttempt) -> dict[str, VoiceAnswer]:
@@ -27,11 +26,8 @@ def audio_state(voice: VoiceAnswer) -> dict[str, Any] | None:
     return {"seconds": voice.seconds, "status": voice.status, "engine": voice.engine}
 
 
-def annotate(session: Session, rnd: Any, attempt: RoundAttempt | None, state: dict[str, Any]) -> None:
-    """Add the round's mode and, for a voice round, the consent and each answer's recording."""
-    state["mode"] = round_mode(rnd)
-    if state["mode"] != "voice":
-        return
+def annotate(session: Session, attempt: RoundAttempt | None, state: dict[str, Any]) -> None:
+    """Add a voice round's consent and each answer's recording to its state."""
     consent = consent_for(session, attempt) if attempt else None
     voices = voice_answers(session, attempt) if attempt else {}
     state["voice"] = {

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import Answer
-from app.privacy.models import SelfIdentification
+from app.consent.models import SelfIdentification
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import make_candidate, make_interview
 from tests.server import LiveServer, server_env, setup_database, start_server

@@ -18,10 +18,10 @@ from app.interviews.service import (
     round_questions,
 )
 from app.models import Answer, RoundAttempt, utcnow
-from app.privacy import consent
+from app.consent import ai as consent
 from app.scorecards import service as cards
 from app.scorecards.rounds import round_view
-from app.voice.models import Consent
+from app.consent.models import Consent
 from tests.ai.fake_openai import FakeOpenAI, suggestions
 from tests.browser.conftest import axe_violations, sign_in
 from tests.scorecards.helpers import FULL, card_of

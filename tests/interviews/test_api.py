@@ -69,7 +69,7 @@ def test_only_managers_create_and_interviewers_see_only_their_interviews(client,
 def test_detail_closes_overdue_round_and_flags_overdue_scorecards(client, session, monkeypatch):
     from tests.take.helpers import FakeClock, timed_spec
     clock = FakeClock()
-    monkeypatch.setattr("app.take.clock.now", clock)
+    monkeypatch.setattr("app.clock.now", clock)
     headers = _manager(session)
     interviewer = make_user(session, role="interviewer")
     slug = timed_spec(session, minutes=0.1)

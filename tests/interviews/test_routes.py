@@ -88,7 +88,7 @@ def test_interviewer_cannot_manage_links_or_list(client, session):
 def test_interview_page_highlights_overdue_scorecard(client, session, monkeypatch):
     from tests.take.helpers import FakeClock, timed_spec
     clock = FakeClock()
-    monkeypatch.setattr("app.take.clock.now", clock)
+    monkeypatch.setattr("app.clock.now", clock)
     _signed_in_manager(client, session)
     interviewer = make_user(session, role="interviewer")
     created = make_interview(session, spec_slug=timed_spec(session, minutes=0.1),

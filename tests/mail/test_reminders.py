@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.mail import compose
 from app.mail.models import MailMessage
-from app.mail.notify import remind_open_scorecards
+from app.interviews.mail import remind_open_scorecards
 from tests.factories import make_user, sign_in
 from tests.scorecards.helpers import answer_round, card_of, interview_for
 

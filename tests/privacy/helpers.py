@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from app.models import Candidate, Interview, Scorecard, User, utcnow
-from app.privacy import service as privacy
+from app.consent import self_id
 from app.scorecards import service as cards
 from app.scorecards.rounds import round_view
 from app.take import service as take
@@ -92,6 +92,6 @@ def seed_candidate(session: Session, *, interviews: int = 1) -> Seeded:
                                                   Scorecard.interviewer_id == r.id)).one() for r in raters]
     _rate(session, found[0], raters[0], 4, note)
     _rate(session, found[1], raters[1], 3, None)
-    privacy.set_self_identification(session, interview, sex="female", race_ethnicity="asian")
+    self_id.set_self_identification(session, interview, sex="female", race_ethnicity="asian")
     session.commit()
     return Seeded(candidate, interview, raters, name, email, revisions, transcript, note, audio, created.token, found)

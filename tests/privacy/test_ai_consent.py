@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from app.privacy import consent
+from app.consent import ai as consent
 from app.settings import get_settings
-from app.voice.models import Consent
+from app.consent.models import Consent
 from tests.factories import csrf, make_interview
 
 

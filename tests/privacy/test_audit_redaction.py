@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
-import app.privacy.models  # noqa: F401
+import app.consent.models  # noqa: F401
 from app.migrate import upgrade
 from app.privacy.erasure import redacted_detail
 from tests.test_migrations import scratch  # noqa: F401  (the empty-database fixture)

@@ -25,7 +25,7 @@ from app.voice import service as voice
 from app.voice import transcribe
 from app.voice.local import Segment
 from app.wiring import job_registry
-from app.privacy.models import SelfIdentification
+from app.consent.models import SelfIdentification
 from app.settings import get_settings
 from app.specs.service import load_files
 from app.webhooks import service as webhooks

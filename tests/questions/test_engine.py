@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from app.bank.loader import load_bank
 from app.models import LEVELS
-from app.questions.engine import coverage_by_weight, draw, level_tiers
+from app.specs.draw import coverage_by_weight, draw, level_tiers
 from app.specs.content import Round, RoundQuestion, SpecContent
 from app.specs.schema import validate_spec
 from app.specs.service import publish_defaults

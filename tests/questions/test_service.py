@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.errors import Conflict, Invalid
 from app.interviews.service import round_questions
 from app.questions import service
-from app.questions.engine import coverage_by_weight
+from app.specs.draw import coverage_by_weight
 from app.specs.content import SpecContent
 from app.specs.service import bank_items, current_content, get_spec, prepare, save_content
 from tests.factories import make_interview

@@ -30,20 +30,20 @@ from app.interviews.service import interview_content, round_questions
 from app.middleware import CSRF_COOKIE
 from app.mail.models import MailMessage
 from app.models import Answer, ApiToken, Interview, RoundAttempt, Scorecard, User
-from app.privacy.models import SelfIdentification
+from app.consent.models import SelfIdentification
 from app.questions.editor import EditorState, published_sets
 from app.scorecards import service as cards
 from app.scorecards.rounds import round_view
 from app.settings import get_settings
 from app.specs import service as specs
 from app.specs.content import SpecContent
-from app.take import clock
+from app import clock
 from app.take import service as take
 from app.webhooks import service as webhooks
 from app.webhooks.models import WebhookDelivery
 from app.voice import consent as voice_consent
 from app.voice import service as voice
-from app.voice.models import Consent
+from app.consent.models import Consent
 from app.voice.state import voice_answers
 from tests.factories import PASSWORD, bearer, make_candidate, make_interview, make_user
 from tests.voice.helpers import tone_wav

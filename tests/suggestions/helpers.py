@@ -9,10 +9,10 @@ from sqlmodel import Session
 
 from app.interviews.service import interview_content, round_questions
 from app.models import Answer, Interview, RoundAttempt, Scorecard, User, utcnow
-from app.privacy import consent
+from app.consent import ai as consent
 from app.scorecards import service as cards
 from app.scorecards.rounds import round_view
-from app.voice.models import Consent
+from app.consent.models import Consent
 from tests.scorecards.helpers import FULL, card_of, interview_for, interviewers
 
 LEDGER = ("I would keep an append-only ledger: every transfer writes a debit and a credit entry in one "
@@ -35,7 +35,7 @@ class Panel:
 def answer(session: Session, interview: Interview, texts: list[str], round_key: str = "round_01", *,
            ai_choice: str | None = "ai") -> RoundAttempt:
     """The candidate's submitted attempt at a round, the i-th question answered with texts[i], started
-    with this choice about AI assistance (app/privacy/consent.py; None: never asked)."""
+    with this choice about AI assistance (app/consent/ai.py; None: never asked)."""
     content = interview_content(session, interview)
     questions = [q.to_dict() for q in round_questions(interview, content, round_key)]
     now = utcnow()

@@ -11,7 +11,7 @@ from tests.take.helpers import FakeClock
 def clock(monkeypatch) -> FakeClock:  # type: ignore[no-untyped-def]
     """The server's clock, frozen until the test advances it."""
     fake = FakeClock()
-    monkeypatch.setattr("app.take.clock.now", fake)
+    monkeypatch.setattr("app.clock.now", fake)
     return fake
 
 

@@ -11,6 +11,7 @@ from app.errors import Conflict
 from app.models import Interview
 from app.specs.content import Round
 from app.specs.service import current_content
+from app.interviews import attempts
 from app.take import service
 from tests.factories import make_interview
 from tests.take.helpers import START, timed_spec
@@ -29,7 +30,7 @@ def test_deadline_is_start_plus_duration_times_factor(minutes, factor):
 @given(offset=st.floats(min_value=-5, max_value=120, allow_nan=False))
 def test_saves_accepted_exactly_until_deadline_plus_grace(offset):
     now = START + timedelta(seconds=offset)
-    assert service.accepts_saves(START, now) == (offset <= service.grace().total_seconds())
+    assert attempts.accepts_saves(START, now) == (offset <= attempts.grace().total_seconds())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

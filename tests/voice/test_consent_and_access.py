@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from app.models import AuditEvent
 from app.voice.consent import NOTICE_VERSION
-from app.voice.models import Consent
+from app.consent.models import Consent
 from tests.factories import bearer, make_user
 from tests.voice.conftest import ROUND, make_voice_link
 from tests.voice.helpers import send_answer, tone_wav, upload

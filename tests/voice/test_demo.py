@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from app.jobs.models import Job
-from app.take import clock
+from app import clock
 from app.take.service import get_attempt, save_answer, start_round
 from app.voice import demo
-from app.voice.models import Consent
+from app.consent.models import Consent
 from app.voice.service import TRANSCRIBE
 from app.voice.state import voice_answers
 from tests.factories import make_interview

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.jobs.models import Job
 from app.models import Answer
-from app.take import clock
+from app import clock
 from app.voice import storage
 from app.voice.models import AudioChunk, VoiceAnswer
 from app.voice.service import TRANSCRIBE

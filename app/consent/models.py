@@ -1,14 +1,16 @@
-"""The one table of candidate privacy: voluntary self-identification, kept apart from every table
+"""What a candidate chose and told us: a consent before a round (to the voice recording, to AI
+assistance) and voluntary self-identification. Self-identification is kept apart from every table
 an interviewer's page or API reads (only the admin's adverse-impact report and export read it)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db_types import UTCDateTime
-from app.models import utcnow
+from app.models import new_id, utcnow
 
 DECLINE = "decline"
 # The EEOC's categories (EEO-1): sex, and race/ethnicity; "decline" is the default answer.
@@ -31,3 +33,17 @@ class SelfIdentification(SQLModel, table=True):
     sex: str = Field(default=DECLINE, max_length=64)
     race_ethnicity: str = Field(default=DECLINE, max_length=64)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Consent(SQLModel, table=True):
+    """What a candidate agreed to before a round, with the version of the notice they saw."""
+
+    __tablename__ = "consent"
+    __table_args__ = (UniqueConstraint("attempt_id", "purpose"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    interview_id: str = Field(foreign_key="interview.id", index=True)
+    attempt_id: str = Field(foreign_key="round_attempt.id", index=True)
+    purpose: str = Field(max_length=32)  # "voice_recording"
+    choice: str = Field(max_length=16)  # "voice" (agreed) | "text" (asked for the typed alternative)
+    notice_version: str = Field(max_length=40)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -16,8 +16,7 @@ from sqlmodel import Session, select
 from app import audit
 from app.errors import Invalid
 from app.models import Interview, RoundAttempt
-from app.take import service as take
-from app.voice.models import Consent
+from app.consent.models import Consent
 
 PURPOSE = "ai_assistance"
 # Bump when the wording of templates/privacy/_ai_notice.html changes: a stored consent names what was read.
@@ -25,20 +24,24 @@ NOTICE_VERSION = "ai-notice-v1"
 CHOICES = ("ai", "people_only")
 
 
-def start_with_choice(session: Session, interview: Interview, key: str, *, choice: str,
-                      now: datetime) -> RoundAttempt:
-    """Start the round and store the candidate's choice (the first choice of a round stands)."""
+def check_choice(choice: str) -> None:
+    """Refuse anything but the two choices (before the round starts: a tampered form starts nothing)."""
     if choice not in CHOICES:
         raise Invalid("choose ai or people_only", errors=[{"loc": ["body", "ai_choice"], "msg": "ai or people_only"}])
-    attempt = take.start_round(session, interview, key, now=now)
+
+
+def record_choice(session: Session, interview: Interview, attempt: RoundAttempt, *, choice: str,
+                  now: datetime) -> None:
+    """Store the candidate's choice for the round's attempt (the first choice of a round stands)."""
+    check_choice(choice)
     existing = session.exec(select(Consent).where(Consent.attempt_id == attempt.id, Consent.purpose == PURPOSE)).first()
     if existing is None:
         session.add(Consent(interview_id=interview.id, attempt_id=attempt.id, purpose=PURPOSE, choice=choice,
                             notice_version=NOTICE_VERSION, at=now))
         session.flush()
         audit.record(session, actor=None, actor_label="candidate", action="round.consent", object_type="interview",
-                     object_id=interview.id, round=key, purpose=PURPOSE, choice=choice, notice_version=NOTICE_VERSION)
-    return attempt
+                     object_id=interview.id, round=attempt.round_key, purpose=PURPOSE, choice=choice,
+                     notice_version=NOTICE_VERSION)
 
 
 def ai_allowed(session: Session, interview_id: str, round_key: str) -> bool:

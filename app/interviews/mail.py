@@ -15,6 +15,7 @@ from app.mail.models import MailMessage
 from app.mail.outbox import queue_mail
 from app.models import Candidate, Interview, RoundAttempt, Scorecard, User
 from app.settings import get_settings
+from app.specs.service import version_content
 
 REMINDER_AFTER = timedelta(hours=24)
 REMINDER_KEY = "scorecard-reminder:"
@@ -26,9 +27,7 @@ def _link(path: str) -> str:
 
 def _interview_facts(session: Session, interview: Interview) -> dict[str, Any]:
     """What every interview message shows: the candidate, the spec and its rounds with times."""
-    from app.interviews.service import interview_content
-
-    content = interview_content(session, interview)
+    content = version_content(session, interview.spec_version_id)  # the version the interview is bound to
     candidate = session.get(Candidate, interview.candidate_id)
     contact = session.get(User, interview.created_by_id) if interview.created_by_id else None
     rounds = [{"key": r.key, "name": r.name, "kind": r.kind.value, "live": r.kind.value == "live",
