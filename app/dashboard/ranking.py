@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import false, select, tuple_
+from sqlalchemy import case, false, func, literal, select, tuple_
 from sqlmodel import Session
 
 import scoring
-from app.dashboard.stats import rank_key
+from app.dashboard.stats import KNOCKED_OUT_SHIFT, UNSCORED_KEY, rank_key
 from app.models import Candidate, Interview, InterviewStat, JobSpecVersion, SpecAggregate
 from app.specs.content import Competency
 from scoring.formula import weighted_overall
@@ -32,6 +32,9 @@ SORTS = {"overall": STAT.c.rank_key, "adjusted": STAT.c.adjusted_key, "coverage"
          "date": STAT.c.created_at}
 STATUSES = {"final": "Final", "provisional": "Provisional", "completed": "Completed", "in_progress": "In progress"}
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+# The what-if's database order may differ from `scoring`'s only in the last bits of a key (scores are
+# 0-100): rows this close below the top's last are ranked again too, and one query reads a few extra.
+KEY_MARGIN, MARGIN_ROWS = 1e-6, 20
 
 
 @dataclass(frozen=True)
@@ -135,15 +138,17 @@ def page(session: Session, spec_id: str, wanted: RankingFilter = RankingFilter()
 def what_if(session: Session, spec_id: str, weights: Mapping[str, float], *, limit: int = DEFAULT_LIMIT
             ) -> list[dict[str, Any]]:
     """The top of the ranking re-scored under other weights (normalised to sum 1), with how far each
-    moved; from the stored competency scores, nothing is stored. Each shown row is `scoring.rescore`d."""
+    moved; from the stored competency scores, nothing is stored. The database orders the spec's rows
+    by the re-weighted key and hands over only the top (and anything within `KEY_MARGIN` of its last,
+    where its arithmetic could differ from `scoring`'s in the last bits); each of those is ranked again
+    by `weighted_overall` and shown `scoring.rescore`d, so the result is `scoring`'s exactly."""
     total = math.fsum(weights.values())
     normalised = {cid: w / total for cid, w in weights.items()}
-    stats = session.execute(select(STAT.c.interview_id, STAT.c.scores, STAT.c.knocked_out, STAT.c.rank_key)
-                            .where(STAT.c.spec_id == spec_id)).all()
+    stats = _what_if_candidates(session, spec_id, normalised, limit)
     keyed = [(rank_key(weighted_overall(normalised, s.scores or {})[1], s.knocked_out), s.interview_id) for s in stats]
     top = heapq.nlargest(limit, keyed)
-    real = {iid: place for place, (_, iid) in
-            enumerate(sorted(((s.rank_key, s.interview_id) for s in stats), reverse=True), start=1)}
+    real_keys = {s.interview_id: s.rank_key for s in stats}
+    real = {iid: _place(session, spec_id, real_keys[iid], iid) for _, iid in top}
     shown = {r.interview_id: r for r in session.execute(
         select(STAT, Candidate.name).join(Interview, Interview.id == STAT.c.interview_id)
         .join(Candidate, Candidate.id == Interview.candidate_id)
@@ -156,6 +161,34 @@ def what_if(session: Session, spec_id: str, weights: Mapping[str, float], *, lim
                      "status": score.status, "coverage": score.coverage, "knocked_out": score.knocked_out,
                      "moved": real[iid] - place})
     return rows
+
+
+def _what_if_key(weights: Mapping[str, float]) -> Any:
+    """`rank_key(weighted_overall(weights, scores), knocked_out)` as a SQL expression over the stored scores."""
+    values = [(STAT.c.scores[cid].as_float(), weight) for cid, weight in weights.items()]
+    coverage = sum((case((value.is_not(None), weight), else_=0.0) for value, weight in values), literal(0.0))
+    weighted = sum((func.coalesce(value * weight, 0.0) for value, weight in values), literal(0.0))
+    overall = case((coverage > 0.0, weighted / coverage), else_=UNSCORED_KEY)
+    return overall - case((STAT.c.knocked_out, KNOCKED_OUT_SHIFT), else_=0.0)
+
+
+def _what_if_candidates(session: Session, spec_id: str, weights: Mapping[str, float], limit: int) -> list[Any]:
+    """The rows that can be in the what-if's top `limit`: the database's top by the re-weighted key, and
+    every row within `KEY_MARGIN` below the last of them (ties and last-bit differences included)."""
+    key = _what_if_key(weights).label("what_if_key")
+    columns = (STAT.c.interview_id, STAT.c.scores, STAT.c.knocked_out, STAT.c.rank_key)
+    spec_rows = select(*columns, key).where(STAT.c.spec_id == spec_id)
+    found = session.execute(spec_rows.order_by(key.desc()).limit(limit + MARGIN_ROWS)).all()
+    if len(found) <= limit or found[-1].what_if_key < found[limit - 1].what_if_key - KEY_MARGIN:
+        return found
+    return session.execute(spec_rows.where(key >= found[limit - 1].what_if_key - KEY_MARGIN)).all()
+
+
+def _place(session: Session, spec_id: str, key: float, interview_id: str) -> int:
+    """The interview's place in the real ranking: one more than the rows before it (one index range)."""
+    before = select(func.count()).select_from(STAT).where(
+        STAT.c.spec_id == spec_id, tuple_(STAT.c.rank_key, STAT.c.interview_id) > (key, interview_id))
+    return int(session.execute(before).scalar_one()) + 1
 
 
 def _stored_score(stat: Any) -> scoring.InterviewScore:

@@ -152,6 +152,31 @@ def test_what_if_over_stored_scores_equals_rescoring_the_evidence(session: Sessi
         nested.rollback()
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(plan=st.lists(interview, min_size=1, max_size=8), limit=st.integers(1, 5),
+       weights=st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 1.0]), min_size=5, max_size=5).filter(lambda w: sum(w) > 0))
+def test_what_if_top_and_moves_equal_scoring_over_every_row_of_the_spec(session: Session, plan, limit, weights) -> None:
+    """The database picks the top by the re-weighted key; ties (equal weights, equal ratings) and rows
+    just below it must still come out as `scoring` ranks them, and each row's move counts from its real place."""
+    spec = get_spec(session, SPEC)
+    what = dict(zip(COMPETENCIES[:5], weights, strict=True))
+    nested = session.begin_nested()
+    try:
+        _build(session, plan)
+        shown = rank.what_if(session, spec.id, what, limit=limit)
+        rows = fresh_ranking(session, spec, {})
+        real = sorted(((stats.rank_key(r["score"].overall, r["score"].knocked_out), r["interview_id"]) for r in rows),
+                      reverse=True)
+        real_place = {iid: place for place, (_, iid) in enumerate(real, start=1)}
+        again = sorted(((stats.rank_key((s := scoring.rescore(r["score"], what)).overall, s.knocked_out),
+                         r["interview_id"]) for r in rows), reverse=True)[:limit]
+        assert [r["interview_id"] for r in shown] == [iid for _, iid in again]
+        assert [r["moved"] for r in shown] == [real_place[iid] - place for place, (_, iid) in enumerate(again, start=1)]
+    finally:
+        nested.rollback()
+
+
 def test_rank_key_orders_scored_then_knocked_out_then_unscored() -> None:
     keys = [stats.rank_key(0.0, False), stats.rank_key(100.0, True), stats.rank_key(0.0, True), stats.rank_key(None, False)]
     assert keys == sorted(keys, reverse=True)
