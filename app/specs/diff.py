@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -80,45 +80,52 @@ def _header(old: SpecContent, new: SpecContent) -> list[Change]:
     return changes
 
 
-def _competencies(old: SpecContent, new: SpecContent) -> list[Change]:
-    before, after = _by_key(old.competencies, "id"), _by_key(new.competencies, "id")
+def _keyed(area: str, old: Iterable[Item], new: Iterable[Item], key: str, field: str,
+           shown: Callable[[Item], str], compare: Callable[[str, Item, Item], list[Change]],
+           label: Callable[[str, Item], str] = lambda k, _item: k) -> list[Change]:
+    """The changes between two lists of items matched by their `key`: in the new order, each item
+    added or `compare`d with its earlier self, then each item removed. An added or removed item is
+    shown as `field` with the text `shown` gives; `label` names an item (by default its key)."""
+    before, after = _by_key(old, key), _by_key(new, key)
     changes: list[Change] = []
-    for cid, comp in after.items():
-        label = f"{comp.name} ({cid})"
-        if cid not in before:
-            changes.append(Change("competencies", label, "added", "weight", "", format_weight(comp.weight)))
-            continue
-        prev = before[cid]
+    for k, item in after.items():
+        if k in before:
+            changes += compare(label(k, item), before[k], item)
+        else:
+            changes.append(Change(area, label(k, item), "added", field, "", shown(item)))
+    for k, item in before.items():
+        if k not in after:
+            changes.append(Change(area, label(k, item), "removed", field, shown(item), ""))
+    return changes
+
+
+def _competencies(old: SpecContent, new: SpecContent) -> list[Change]:
+    def compare(label: str, prev: Any, comp: Any) -> list[Change]:
+        changes: list[Change] = []
         if prev.weight != comp.weight:
             changes.append(Change("competencies", label, "changed", "weight",
                                   format_weight(prev.weight), format_weight(comp.weight)))
         changes += _text_change("competencies", label, "name", prev.name, comp.name)
         changes += _text_change("competencies", label, "definition", prev.definition, comp.definition)
-    for cid, comp in before.items():
-        if cid not in after:
-            changes.append(Change("competencies", f"{comp.name} ({cid})", "removed", "weight",
-                                  format_weight(comp.weight), ""))
+        return changes
+
+    changes = _keyed("competencies", old.competencies, new.competencies, "id", "weight",
+                     lambda comp: format_weight(comp.weight), compare, lambda cid, comp: f"{comp.name} ({cid})")
+    before, after = _by_key(old.competencies, "id"), _by_key(new.competencies, "id")
     if [c for c in before if c in after] != [c for c in after if c in before]:
         changes.append(Change("competencies", "Order", "moved", "order", ", ".join(before), ", ".join(after)))
     return changes
 
 
 def _must_haves(old: SpecContent, new: SpecContent) -> list[Change]:
-    before, after = _by_key(old.must_haves, "id"), _by_key(new.must_haves, "id")
-    changes: list[Change] = []
-    for mid, item in after.items():
-        if mid not in before:
-            changes.append(Change("must_haves", mid, "added", "text", "", item.text))
-            continue
-        prev = before[mid]
-        changes += _text_change("must_haves", mid, "text", prev.text, item.text)
+    def compare(mid: str, prev: Any, item: Any) -> list[Change]:
+        changes = _text_change("must_haves", mid, "text", prev.text, item.text)
         if prev.required != item.required:
             changes.append(Change("must_haves", mid, "changed", "required",
                                   _yes_no(prev.required), _yes_no(item.required)))
-    for mid, item in before.items():
-        if mid not in after:
-            changes.append(Change("must_haves", mid, "removed", "text", item.text, ""))
-    return changes
+        return changes
+
+    return _keyed("must_haves", old.must_haves, new.must_haves, "id", "text", lambda item: item.text, compare)
 
 
 def _yes_no(value: bool) -> str:
@@ -129,22 +136,15 @@ ROUND_FIELDS = ("name", "kind", "mode", "duration_minutes", "question_count", "r
 
 
 def _rounds(old: SpecContent, new: SpecContent) -> list[Change]:
-    before, after = _by_key(old.rounds, "key"), _by_key(new.rounds, "key")
-    changes: list[Change] = []
-    for key, rnd in after.items():
-        if key not in before:
-            changes.append(Change("rounds", key, "added", "name", "", rnd.name))
-            continue
-        prev = before[key]
+    def compare(key: str, prev: Any, rnd: Any) -> list[Change]:
+        changes: list[Change] = []
         for name in ROUND_FIELDS:
             old_value, new_value = getattr(prev, name), getattr(rnd, name)
             if old_value != new_value:
                 changes.append(Change("rounds", key, "changed", name, str(old_value), str(new_value)))
-        changes += _questions(key, prev.questions, rnd.questions)
-    for key, rnd in before.items():
-        if key not in after:
-            changes.append(Change("rounds", key, "removed", "name", rnd.name, ""))
-    return changes
+        return changes + _questions(key, prev.questions, rnd.questions)
+
+    return _keyed("rounds", old.rounds, new.rounds, "key", "name", lambda rnd: rnd.name, compare)
 
 
 def _questions(key: str, old: Iterable[RoundQuestion], new: Iterable[RoundQuestion]) -> list[Change]:
