@@ -1,8 +1,9 @@
 """One explicit path for every change: services say what they changed, handlers react.
 
-A service that creates or completes an interview, submits a round or a scorecard, amends one or
-makes a new spec version calls `record(session, kind, spec_id=…, interview_id=…)` once it has
-flushed the change. Every installed handler then
+A service that creates or completes an interview, submits a round or a scorecard, amends one,
+stores the model's suggestions on one or makes a new spec version calls
+`record(session, kind, spec_id=…, interview_id=…)` once it has flushed the change. Every
+installed handler then
 
 * reacts inside the same transaction (`in_transaction`): the dashboard totals move, outbox rows
   are written, Postgres queues its NOTIFY — so a rollback takes all of it back with the change;
@@ -28,7 +29,8 @@ _PENDING = "calibrate.changes"
 
 
 class ChangeKind(StrEnum):
-    """What happened; the values are the webhook event names (DESIGN: Webhooks)."""
+    """What happened; the values are the webhook event names (DESIGN: Webhooks). A kind that is
+    not one of app/webhooks/outbox.py's EVENT_TYPES stays internal: no webhook is sent for it."""
 
     INTERVIEW_CREATED = "interview.created"
     ROUND_SUBMITTED = "round.submitted"
@@ -38,6 +40,7 @@ class ChangeKind(StrEnum):
     INTERVIEW_REOPENED = "interview.reopened"
     SPEC_VERSION_CREATED = "job_spec.version_created"
     CANDIDATE_ERASED = "candidate.erased"
+    SUGGESTIONS_STORED = "scorecard.suggestions_stored"  # internal: the model's answer on a scorecard
 
 
 @dataclass(frozen=True)

@@ -274,8 +274,9 @@ class InterviewStat(SQLModel, table=True):
 
 
 class SpecAggregate(SQLModel, table=True):
-    """A spec's aggregates that need every row (reliability, leniency, distribution), recomputed in
-    the background (app/dashboard/aggregates.py) and served as stored, with when they were computed."""
+    """A spec's aggregates that need every row (reliability, leniency, distribution, the model's
+    agreement with the panel), recomputed in the background (app/dashboard/aggregates.py) and
+    served as stored, with when they were computed."""
 
     __tablename__ = "spec_aggregate"
     spec_id: str = Field(foreign_key="job_spec.id", primary_key=True)
@@ -285,6 +286,8 @@ class SpecAggregate(SQLModel, table=True):
     reliability: dict = Field(default_factory=dict, sa_type=JSONDoc)  # competency id → {targets, raters, icc}
     leniency: dict = Field(default_factory=dict, sa_type=JSONDoc)  # rater → {leniency, n}
     distribution: list = Field(default_factory=list, sa_type=JSONDoc)  # [{low, high, count}]
+    # competency id → the model's agreement with the panel {n, mean_deviation, icc, agreement, consistency}
+    model_agreement: dict = Field(default_factory=dict, sa_type=JSONDoc)
 
 
 class SpecStat(SQLModel, table=True):

@@ -68,3 +68,20 @@ def test_audit_log_is_append_only_in_the_database(scratch):
     with pytest.raises(DatabaseError, match="append-only"):
         scratch.execute(text("DELETE FROM audit_event"))
     scratch.rollback()
+
+
+def test_a_database_with_specs_upgrades_from_before_the_stored_aggregates(scratch):
+    # 0007 and 0010 compute from existing rows with the current code: it must not read tables or
+    # columns of later revisions while an older database passes through them.
+    upgrade(connection=scratch, revision="0006")
+    scratch.execute(text("INSERT INTO job_spec (id, slug, current_version, created_at, updated_at) "
+                         "VALUES ('spec-1', 'old-spec', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    scratch.commit()
+    upgrade(connection=scratch)
+    scratch.commit()
+    stored = scratch.execute(text("SELECT spec_id, interviews, model_agreement FROM spec_aggregate")).all()
+    assert [(row[0], row[1]) for row in stored] == [("spec-1", 0)]
+    assert stored[0][2] in ({}, "{}")
+    downgrade(connection=scratch, revision="0009")
+    scratch.commit()
+    assert "model_agreement" not in {c["name"] for c in inspect(scratch).get_columns("spec_aggregate")}

@@ -13,7 +13,7 @@ from app.deps import Manager, SessionDep
 from app.models import utcnow
 from app.schemas import errors
 from app.specs import service as specs
-from app.suggestions.agreement import model_agreement
+from app.suggestions.agreement import stored_agreement
 
 router = APIRouter(prefix="/api/v1/job-specs/{slug}", tags=["scores and dashboards"])
 MANAGER_ERRORS = errors(401, (403, "question analysis is for hiring managers and admins"), (404, "no such job spec"))
@@ -30,6 +30,11 @@ def questions_analysis(slug: str, session: SessionDep, user: Manager) -> dict[st
 @router.get("/model-agreement", response_model=ModelAgreementListOut, responses=MANAGER_ERRORS)
 def model_agreement_report(slug: str, session: SessionDep, user: Manager) -> dict[str, Any]:
     """The model as an extra rater: per competency its ICC against the panel's mean and its mean
-    deviation (leniency), over the rounds interviewers compared with AI."""
+    deviation (leniency), over the rounds interviewers compared with AI, as last computed in the
+    background with the spec's other stored aggregates (`computed_at`, null before the first
+    computation)."""
     spec = specs.get_spec(session, slug)
-    return {"slug": spec.slug, "competencies": model_agreement(session, spec), "computed_at": utcnow().isoformat()}
+    model = stored_agreement(session, spec)
+    computed_at = model["computed_at"]
+    return {"slug": spec.slug, "competencies": model["competencies"],
+            "computed_at": computed_at.isoformat() if computed_at else None}

@@ -9,7 +9,7 @@ from app.analysis.questions import question_analysis
 from app.deps import Manager, SessionDep
 from app.models import utcnow
 from app.specs import service as specs
-from app.suggestions.agreement import model_agreement
+from app.suggestions.agreement import stored_agreement
 from app.web import render
 from scoring.questions import FLAG_BELOW, MIN_INTERVIEWS
 
@@ -22,8 +22,9 @@ def questions_analysis_page(slug: str, request: Request, session: SessionDep, us
     and how far the model's suggestions agree with the panel."""
     spec = specs.get_spec(session, slug)
     content = specs.content_of(specs.get_version(session, spec))
+    model = stored_agreement(session, spec)
     return render(request, "analysis/questions.html", {
-        "spec": spec, "content": content, "analysis": question_analysis(session, spec),
-        "model_rater": model_agreement(session, spec), "computed_at": utcnow(),
+        "spec": spec, "content": content, "analysis": question_analysis(session, spec), "computed_at": utcnow(),
+        "model_rater": model["competencies"], "model_rater_computed_at": model["computed_at"],
         "flag_below": FLAG_BELOW, "min_interviews": MIN_INTERVIEWS,
         "names": {c.id: c.name for c in content.competencies}})

@@ -49,4 +49,6 @@ class ModelAgreementOut(BaseModel):
 class ModelAgreementListOut(BaseModel):
     slug: str
     competencies: list[ModelAgreementOut]
-    computed_at: str
+    computed_at: Optional[str] = Field(description="when the figures were computed from the rows (they are "
+                                                   "recomputed in the background after changes, with the spec's "
+                                                   "other stored aggregates); null before the first computation")

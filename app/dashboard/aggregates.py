@@ -1,6 +1,6 @@
 """A spec's aggregates that need every row — rater leniency, per-competency reliability, the score
-distribution and the leniency-adjusted overall of every interview — recomputed in the background
-and served as stored, with when they were computed (DESIGN: Scale).
+distribution, the leniency-adjusted overall of every interview and the model's agreement with the
+panel — recomputed in the background and served as stored, with when they were computed (DESIGN: Scale).
 
 Every recorded change schedules one recompute of its spec (`StoredAggregates`, a change handler):
 a job in the outbox (app/jobs/) keyed by the spec, due after a short debounce; a change while one
@@ -10,8 +10,9 @@ The next recompute of a spec is due no sooner than `SPACING` times as long as th
 after it, so however fast scorecards come in, a worker spends at most about a tenth of its time here.
 
 The figures are `scoring`'s over the same rows as a fresh computation: `rater_leniency`,
-`competency_reliability` and the adjusted overall of app/dashboard/scores.py
-(tests/dashboard/test_stored.py compares them)."""
+`competency_reliability`, the adjusted overall of app/dashboard/scores.py and `model_rater`'s
+agreement over the compared rounds (app/suggestions/agreement.py; tests/dashboard/test_stored.py
+compares them)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from app.jobs.models import Job
 from app.jobs.registry import JobKind
 from app.models import Interview, InterviewStat, JobSpec, Rating, Scorecard, SpecAggregate, User, utcnow
 from app.specs.service import version_content
+from app.suggestions.agreement import computed_agreement
 
 KIND_NAME = "dashboard.aggregates"
 DEBOUNCE_SECONDS = 2.0
@@ -57,6 +59,7 @@ class Computed:
     distribution: list[dict[str, Any]]
     adjusted: dict[str, float | None]
     seconds: float
+    model_agreement: dict[str, dict[str, Any]]
 
 
 def rating_rows(conn: Connection, spec_id: str) -> list[tuple[str, str, str, float]]:
@@ -105,8 +108,9 @@ def compute(conn: Connection, spec_id: str) -> Computed:
             adjusted[iid] = now
         if overall is not None:
             overalls.append(overall)
+    model = computed_agreement(conn, spec_id)  # reads nothing more when no one compared with AI
     return Computed(spec_id, len(stored), reliability_of(rows), leniency, score_distribution(overalls), adjusted,
-                    time.perf_counter() - started)
+                    time.perf_counter() - started, model)
 
 
 def store_adjusted(conn: Connection, adjusted: dict[str, float | None]) -> None:
@@ -121,7 +125,7 @@ def store_aggregate(conn: Connection, computed: Computed, *, at: datetime | None
     """Replace the spec's stored aggregates."""
     values = {"computed_at": at or utcnow(), "seconds": computed.seconds, "interviews": computed.interviews,
               "reliability": computed.reliability, "leniency": computed.leniency,
-              "distribution": computed.distribution}
+              "distribution": computed.distribution, "model_agreement": computed.model_agreement}
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(AGGREGATE).values(spec_id=computed.spec_id, **values)
                  .on_conflict_do_update(index_elements=["spec_id"], set_=values))

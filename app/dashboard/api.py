@@ -15,7 +15,7 @@ from app.interviews.service import interview_for_scores
 from app.models import JobSpec
 from app.schemas import errors
 from app.specs import service as specs
-from app.suggestions.agreement import model_agreement
+from app.suggestions.agreement import agreement_panel
 
 router = APIRouter(prefix="/api/v1", tags=["scores and dashboards"])
 MANAGER_ERRORS = errors(401, (403, "dashboards are for hiring managers and admins"), (404, "no such job spec"))
@@ -60,10 +60,11 @@ def spec_ranking(slug: str, session: SessionDep, user: Manager,
 
 @router.get("/job-specs/{slug}/reliability", response_model=ReliabilityOut, responses=MANAGER_ERRORS)
 def spec_reliability(slug: str, session: SessionDep, user: Manager) -> dict[str, Any]:
-    """Per competency ICCs over interviews with two or more raters, and per-rater leniency (mean
-    deviation from co-raters on the same interview and competency, with n), as last computed in the
-    background (`computed_at`)."""
+    """Per competency ICCs over interviews with two or more raters, per-rater leniency (mean
+    deviation from co-raters on the same interview and competency, with n) and the model as an
+    extra rater, as last computed in the background (`computed_at`)."""
     spec = specs.get_spec(session, slug)
     content = specs.content_of(specs.get_version(session, spec))
-    return {**rank.reliability_panel(aggregates.stored(session, spec.id), content.competencies),
-            "model_rater": model_agreement(session, spec)}
+    aggregate = aggregates.stored(session, spec.id)
+    return {**rank.reliability_panel(aggregate, content.competencies),
+            "model_rater": agreement_panel(aggregate.model_agreement if aggregate else {}, content.competencies)}

@@ -76,7 +76,7 @@ class ReliabilityOut(BaseModel):
     model_rater: list[ModelAgreementOut] = Field(
         default_factory=list, description="the model as an extra rater (app/suggestions/agreement.py): per competency "
                                           "its ICC against the panel's mean and its mean deviation, over the rounds "
-                                          "interviewers compared with AI; read on request, as only those are read")
+                                          "interviewers compared with AI; stored with the other figures (`computed_at`)")
 
 
 class RankingRowOut(BaseModel):

@@ -19,7 +19,7 @@ from app.db import get_read_engine, get_session
 from app.errors import NotFound
 from app.models import JobSpec, Scorecard
 from app.specs import service as specs
-from app.suggestions.agreement import model_agreement
+from app.suggestions.agreement import agreement_panel
 
 FRAGMENTS = ("live", "charts", "ranking", "reliability")
 CSV_COLUMNS = ("rank", "candidate", "email", "overall", "status", "coverage", "knocked_out", "adjusted_overall",
@@ -41,7 +41,8 @@ def dashboard_context(session: Session, spec: JobSpec, wanted: rank.RankingFilte
         "statuses": rank.STATUSES, "versions": rank.version_labels(session, spec.id),
         "distribution": aggregate.distribution if aggregate else aggregates.score_distribution([]),
         "reliability": rank.reliability_panel(aggregate, content.competencies),
-        "model_rater": model_agreement(session, spec),  # the model as an extra rater, beside the ICCs
+        # the model as an extra rater, beside the ICCs: stored with them, so the same `computed_at`
+        "model_rater": agreement_panel(aggregate.model_agreement if aggregate else {}, content.competencies),
     }
 
 

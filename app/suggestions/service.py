@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import policy
+from app import changes, policy
 from app.ai.client import GenerationFailed
 from app.ai.evidence import instructions_in
 from app.ai.suggest import (
@@ -30,9 +30,10 @@ from app.ai.suggest import (
     check_suggestions,
     prompt_for,
 )
+from app.changes import ChangeKind
 from app.errors import Forbidden
-from app.models import Scorecard, User
 from app.consent.ai import ai_allowed
+from app.models import Interview, Scorecard, User
 from app.scorecards.anchors import scale
 from app.scorecards.rounds import RoundView, round_view
 from app.scorecards.service import readable_card
@@ -143,7 +144,9 @@ def _notice(checked: Checked, request: SuggestionRequest) -> str | None:
 
 def store(session: Session, *, card: Scorecard, user: User, settings: Settings, pending: Pending,
           checked: Checked) -> AiSuggestionSet:
-    """Keep the checked suggestions beside the scorecard, with model, prompt hash and time."""
+    """Keep the checked suggestions beside the scorecard, with model, prompt hash and time, and
+    record the change of its interview: the spec's stored model agreement is recomputed
+    (app/dashboard/aggregates.py)."""
     assert pending.prompt is not None and pending.request is not None
     stored = AiSuggestionSet(scorecard_id=card.id, requested_by_id=user.id, model=settings.llm_model,
                              prompt_hash=pending.prompt.hash, notice=_notice(checked, pending.request),
@@ -155,6 +158,10 @@ def store(session: Session, *, card: Scorecard, user: User, settings: Settings, 
                                  rationale=s.rationale,
                                  quotes=[{"text": e.passage, "question_id": e.question_id} for e in s.evidence]))
     session.flush()
+    interview = session.get(Interview, card.interview_id)
+    assert interview is not None
+    changes.record(session, ChangeKind.SUGGESTIONS_STORED, spec_id=interview.spec_id, interview_id=interview.id,
+                   round_key=card.round_key, scorecard_id=card.id)
     return stored
 
 

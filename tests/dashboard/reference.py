@@ -131,3 +131,32 @@ def fresh_reliability(session: Session, spec: JobSpec) -> dict[str, Any]:
     """Per competency `{targets, raters, icc}` over the spec's interviews with two or more raters."""
     rows = [(cid, iid, rater, value) for ev in scores.load_evidence(session, spec) for rater, iid, cid, value in ev.rows()]
     return scoring.competency_reliability(rows)
+
+
+def fresh_model_agreement(session: Session, spec: JobSpec) -> dict[str, dict[str, Any]]:
+    """The model's agreement with the panel from every suggestion set of the spec loaded whole: per
+    scorecard its newest set (by time, then id), against every submitted rating of the rounds
+    compared, by `scoring.model_rater`."""
+    from app.suggestions.models import AiSuggestion, AiSuggestionSet
+
+    cards = {card.id: card for card in session.scalars(
+        select(Scorecard).join(Interview, Interview.id == Scorecard.interview_id)
+        .where(Interview.spec_id == spec.id)).all()}
+    newest: dict[str, AiSuggestionSet] = {}
+    for found in session.scalars(select(AiSuggestionSet)).all():
+        if found.scorecard_id in cards:
+            held = newest.get(found.scorecard_id)
+            if held is None or (found.created_at, found.id) > (held.created_at, held.id):
+                newest[found.scorecard_id] = found
+    model_rows, rounds = [], set()
+    for card_id, found in newest.items():
+        target = f"{cards[card_id].interview_id}/{cards[card_id].round_key}"
+        rounds.add(target)
+        for item in session.scalars(select(AiSuggestion).where(AiSuggestion.set_id == found.id)).all():
+            model_rows.append((item.competency_id, target, float(item.rating)))
+    panel_rows = [(r.competency_id, f"{card.interview_id}/{card.round_key}", float(r.value))
+                  for card in cards.values() if card.status == "submitted"
+                  and f"{card.interview_id}/{card.round_key}" in rounds
+                  for r in session.scalars(select(Rating).where(Rating.scorecard_id == card.id)).all()
+                  if r.value is not None]
+    return scoring.model_rater.model_agreement(panel_rows, model_rows)

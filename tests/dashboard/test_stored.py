@@ -1,11 +1,13 @@
 """What the dashboard stores equals a fresh computation from the rows: the ranking rows kept in each
 change's transaction (app/dashboard/stats.py), the aggregates recomputed in the background
 (app/dashboard/aggregates.py) and the what-if over stored competency scores (app/dashboard/ranking.py),
-against `scoring` run over every interview's full evidence (tests/dashboard/reference.py)."""
+against `scoring` run over every interview's full evidence (tests/dashboard/reference.py), the model's
+agreement with the panel included (suggestion sets on some scorecards, newest first)."""
 
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,10 +20,11 @@ from app import changes
 from app.changes import ChangeKind
 from app.dashboard import aggregates, stats
 from app.dashboard import ranking as rank
-from app.models import Rating, utcnow
+from app.models import Rating, Scorecard, utcnow
 from app.specs.service import get_spec
+from app.suggestions.models import AiSuggestion, AiSuggestionSet
 from tests.dashboard.helpers import SPEC, add_scorecard
-from tests.dashboard.reference import fresh_leniency, fresh_ranking, fresh_reliability
+from tests.dashboard.reference import fresh_leniency, fresh_model_agreement, fresh_ranking, fresh_reliability
 from tests.factories import make_interview, make_user
 
 COMPETENCIES = ("financial_systems_design", "distributed_systems_reliability", "postgres_schema_design",
@@ -35,8 +38,21 @@ card = st.fixed_dictionaries({
                                   max_size=3),
     "recommendation": st.one_of(st.none(), st.sampled_from(("strong_no", "no", "yes", "strong_yes"))),
     "submitted": st.booleans(),
+    # the model's answers to this card's "Compare with AI", oldest first (the newest counts)
+    "suggested": st.lists(st.dictionaries(st.sampled_from(COMPETENCIES), st.integers(1, 5), max_size=6), max_size=2),
 })
 interview = st.fixed_dictionaries({"cards": st.lists(card, max_size=4), "completed": st.booleans()})
+
+
+def _suggest(session: Session, card: Scorecard, answers: list[dict[str, int]]) -> None:
+    """Suggestion sets on the card as the model's answers were stored, one a second apart."""
+    for n, ratings in enumerate(answers):
+        found = AiSuggestionSet(scorecard_id=card.id, model="m", prompt_hash="h",
+                                created_at=utcnow() - timedelta(seconds=len(answers) - n))
+        session.add(found)
+        session.flush()
+        session.add_all(AiSuggestion(set_id=found.id, competency_id=cid, rating=v) for cid, v in ratings.items())
+        session.flush()
 
 
 def _build(session: Session, plan: list[dict]) -> list[str]:
@@ -44,10 +60,15 @@ def _build(session: Session, plan: list[dict]) -> list[str]:
     ids = []
     for item in plan:
         created = make_interview(session).interview
+        taken: set[tuple[str, int]] = set()
         for k, c in enumerate(item["cards"]):
-            add_scorecard(session, created, interviewer=raters[c["rater"]], round_key=f"round_{k:02d}",
-                          ratings=c["ratings"], must_haves=c["must_haves"], recommendation=c["recommendation"],
-                          submitted=c["submitted"])
+            # two raters' cards may share a round: the model's answers to both count for it
+            round_key = f"round_{k % 2:02d}" if (f"round_{k % 2:02d}", c["rater"]) not in taken else f"round_{k:02d}"
+            taken.add((round_key, c["rater"]))
+            made = add_scorecard(session, created, interviewer=raters[c["rater"]], round_key=round_key,
+                                 ratings=c["ratings"], must_haves=c["must_haves"],
+                                 recommendation=c["recommendation"], submitted=c["submitted"])
+            _suggest(session, made, c["suggested"])
         # The assignments (drafts included) are made before create_interview records the interview.
         changes.record(session, ChangeKind.INTERVIEW_CREATED, spec_id=created.spec_id, interview_id=created.id)
         if item["completed"]:
@@ -91,6 +112,17 @@ def _same_icc(stored: dict | None, fresh: dict | None) -> None:
         assert _close(stored[key], None if math.isnan(value) else value)  # type: ignore[index]
 
 
+def _same_agreement(stored: dict, fresh: dict) -> None:
+    assert stored.keys() == fresh.keys()
+    for cid, entry in fresh.items():
+        assert stored[cid]["n"] == entry["n"], cid
+        for key in ("mean_deviation", "agreement", "consistency"):
+            assert _close(stored[cid][key], entry[key]), (cid, key)
+        assert (stored[cid]["icc"] is None) == (entry["icc"] is None)
+        for key, value in (entry["icc"] or {}).items():
+            assert _close(stored[cid]["icc"][key], value), (cid, key)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(plan=st.lists(interview, min_size=1, max_size=7))
@@ -120,9 +152,31 @@ def test_stored_ranking_and_aggregates_equal_a_fresh_computation(session: Sessio
         _same_rows(mine(_all_pages(session, spec.id)), mine(fresh), adjusted=True)
         assert stored.distribution == aggregates.score_distribution([r["overall"] for r in fresh
                                                                      if r["overall"] is not None])
+        _same_agreement(stored.model_agreement, fresh_model_agreement(session, spec))
         # A refresh after the recompute keeps what the recompute stored (same leniency, same rows).
         stats.refresh(session.connection(), ids)
         _same_rows(mine(_all_pages(session, spec.id)), mine(fresh), adjusted=True)
+    finally:
+        nested.rollback()
+
+
+def test_stored_model_agreement_equals_a_fresh_one_over_many_compared_rounds(session: Session) -> None:
+    spec = get_spec(session, SPEC)
+    some = [{cid: 1 + (i * 7 + j * 3 + len(cid)) % 5 for j, cid in enumerate(COMPETENCIES)} for i in range(12)]
+    plan = [{"completed": True, "cards": [
+        {"rater": 0, "ratings": some[i], "must_haves": {}, "recommendation": None, "submitted": True,
+         "suggested": [some[(i + 5) % 12], some[(i + 1) % 12]]},
+        {"rater": 1, "ratings": some[(i + 2) % 12], "must_haves": {}, "recommendation": None, "submitted": True,
+         "suggested": [] if i % 3 else [some[(i + 3) % 12]]},
+    ]} for i in range(12)]
+    nested = session.begin_nested()
+    try:
+        _build(session, plan)
+        aggregates.recompute(session.connection(), spec.id)
+        stored = aggregates.stored(session, spec.id).model_agreement
+        fresh = fresh_model_agreement(session, spec)
+        assert all(entry["n"] >= 12 and entry["agreement"] is not None for entry in fresh.values())
+        _same_agreement(stored, fresh)
     finally:
         nested.rollback()
 

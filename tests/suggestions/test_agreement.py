@@ -1,15 +1,22 @@
-"""The model as an extra rater: its stored suggestions against the panel's submitted ratings."""
+"""The model as an extra rater: its stored suggestions against the panel's submitted ratings,
+computed with the spec's stored aggregates and served as stored."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, select
 
+from app.dashboard import aggregates
+from app.jobs.models import Job
 from app.specs.service import get_spec
-from app.suggestions.agreement import model_agreement
+from app.suggestions.agreement import stored_agreement
 from scoring.reliability import icc
 from tests.ai.fake_openai import FakeOpenAI, suggestions
+from tests.dashboard.helpers import run_aggregates
 from tests.factories import bearer, make_user, sign_in
 from tests.scorecards.helpers import FULL
 from tests.suggestions.helpers import LEDGER, panel, submit
@@ -35,7 +42,9 @@ def test_model_agreement_against_the_panels_mean(client: TestClient, session: Se
     compared(client, session, fake_openai, 3, 5, 4)  # panel mean 4, model 4
     compared(client, session, fake_openai, 2, 2, 3)  # panel mean 2, model 3
     compared(client, session, fake_openai, 1, 2, 2)  # panel mean 1.5, model 2
-    figures = {c["id"]: c for c in model_agreement(session, get_spec(session, SPEC))}
+    run_aggregates(session)
+    stored = stored_agreement(session, get_spec(session, SPEC))
+    figures = {c["id"]: c for c in stored["competencies"]}
     fsd = figures[FSD]
     assert fsd["n"] == 3 and fsd["mean_deviation"] == pytest.approx((0 + 1 + 0.5) / 3)
     expected = icc([[4, 4], [2, 3], [1.5, 2]])
@@ -47,7 +56,7 @@ def test_model_agreement_against_the_panels_mean(client: TestClient, session: Se
     headers = bearer(session, make_user(session))
     session.commit()
     body = client.get(f"/api/v1/job-specs/{SPEC}/model-agreement", headers=headers).json()
-    assert body["slug"] == SPEC and body["computed_at"]
+    assert body["slug"] == SPEC and datetime.fromisoformat(body["computed_at"]) == stored["computed_at"]
     assert [c for c in body["competencies"] if c["id"] == FSD][0]["agreement"] == pytest.approx(fsd["agreement"])
 
 
@@ -59,7 +68,13 @@ def test_model_agreement_shows_on_the_analysis_page(client: TestClient, session:
     session.commit()
     sign_in(client, manager)
     page = client.get(f"/specs/{SPEC}/questions/analysis").text
-    assert "The model as an extra rater" in page
+    assert "The model as an extra rater" in page and "Not computed yet" in page
+    assert f'data-competency="{FSD}"' not in page  # nothing is computed on the request
+    run_aggregates(session)
+    session.commit()
+    computed_at = aggregates.stored(session, get_spec(session, SPEC).id).computed_at
+    page = client.get(f"/specs/{SPEC}/questions/analysis").text
+    assert f'<time datetime="{computed_at.isoformat()}">' in page
     assert f'<tr data-competency="{FSD}"><td>Financial Systems Design</td><td class="num">2</td>' in page
     assert "+0.50" in page and "too few comparisons" in page
 
@@ -77,7 +92,13 @@ def test_reliability_report_shows_the_model_as_an_extra_rater(client: TestClient
     manager = make_user(session)
     headers = bearer(session, manager)
     session.commit()
+    before = client.get(f"/api/v1/job-specs/{SPEC}/reliability", headers=headers).json()
+    assert before["computed_at"] is None and all(c["n"] == 0 for c in before["model_rater"])
+    run_aggregates(session)
+    session.commit()
+    computed_at = aggregates.stored(session, get_spec(session, SPEC).id).computed_at
     body = client.get(f"/api/v1/job-specs/{SPEC}/reliability", headers=headers).json()
+    assert datetime.fromisoformat(body["computed_at"]) == computed_at
     fsd = [c for c in body["model_rater"] if c["id"] == FSD][0]
     assert fsd["n"] == 2 and fsd["mean_deviation"] == pytest.approx(0.5)
     assert fsd["agreement"] == pytest.approx(icc([[4, 4], [2, 3]])["ICC(2,1)"])
@@ -88,15 +109,34 @@ def test_reliability_report_shows_the_model_as_an_extra_rater(client: TestClient
 
 
 def test_agreement_of_a_spec_without_comparisons_reads_no_ratings(session, monkeypatch):
-    from app.models import JobSpec
     from app.suggestions import agreement
-    from sqlmodel import select as sql_select
 
     def no_scan(*_args):  # type: ignore[no-untyped-def]
         raise AssertionError("the spec's ratings were read although nothing was compared")
 
     monkeypatch.setattr(agreement, "_panel_rows", no_scan)
     monkeypatch.setattr(agreement, "_model_rows", no_scan)
-    spec = session.exec(sql_select(JobSpec).where(JobSpec.slug == "senior-backend-payments")).one()
-    rows = agreement.model_agreement(session, spec)
+    spec = get_spec(session, SPEC)
+    assert agreement.computed_agreement(session.connection(), spec.id) == {}
+    run_aggregates(session)  # the background recompute pays nothing for it either
+    rows = stored_agreement(session, spec)["competencies"]
     assert rows and all(row["n"] == 0 and row["agreement"] is None for row in rows)
+
+
+def test_storing_suggestions_schedules_the_specs_recompute(client: TestClient, session: Session,
+                                                           fake_openai: FakeOpenAI) -> None:
+    p = panel(session)
+    spec = get_spec(session, SPEC)
+    session.execute(delete(Job).where(Job.kind == aggregates.KIND_NAME))  # the submission's recompute ran
+    fake_openai.script(suggestions([{"competency_id": FSD, "rating": 4, "rationale": "r", "quotes": [LEDGER]}]))
+    headers = bearer(session, p.owner)
+    session.commit()
+    assert client.post(f"/api/v1/scorecards/{p.card.id}/suggest", headers=headers).status_code == 200
+    waiting = session.exec(select(Job).where(Job.kind == aggregates.KIND_NAME, Job.key == spec.id,
+                                             Job.done_at.is_(None))).all()  # type: ignore[union-attr]
+    assert len(waiting) == 1 and waiting[0].payload == {"spec_id": spec.id}
+    # The same answer asked for again is read back, not stored again: nothing new to compute.
+    session.execute(delete(Job).where(Job.kind == aggregates.KIND_NAME))
+    session.commit()
+    assert client.post(f"/api/v1/scorecards/{p.card.id}/suggest", headers=headers).status_code == 200
+    assert session.exec(select(Job).where(Job.kind == aggregates.KIND_NAME)).all() == []

@@ -73,6 +73,6 @@ def test_outbox_internal_changes_are_not_delivered(session):
 
     service.create_endpoint(session, url="http://127.0.0.1:9/a", events=["scorecard.submitted"], actor=None)
     interview = make_interview(session).interview
-    for kind in (ChangeKind.SCORECARD_AMENDED, ChangeKind.INTERVIEW_REOPENED):
+    for kind in (ChangeKind.SCORECARD_AMENDED, ChangeKind.INTERVIEW_REOPENED, ChangeKind.SUGGESTIONS_STORED):
         WebhookOutbox().in_transaction(session, Change(kind, interview.spec_id, (interview.id,)))
     assert events(session) == []

@@ -7,7 +7,9 @@ Create Date: 2026-12-05
 `interview_stat` becomes each interview's ranking row (score, status, coverage, knock-out, adjusted
 score, recommendations, scorecards, sort keys) with an index per sort; `spec_aggregate` keeps the
 aggregates recomputed in the background (reliability, leniency, distribution) with `computed_at`;
-indexes for the interviews and candidates lists. The rows are filled from the existing data.
+indexes for the interviews and candidates lists. The rows are filled from the existing data; the
+aggregates (and the adjusted scores) are computed by 0010, as the current code reads tables of
+later revisions.
 """
 from __future__ import annotations
 
@@ -69,9 +71,8 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(name, columns, unique=False)
 
-    from app.dashboard import aggregates, stats
+    from app.dashboard import stats
     stats.rebuild(op.get_bind())
-    aggregates.recompute_all(op.get_bind())
 
 
 def downgrade() -> None:
