@@ -6,8 +6,9 @@ the server's own worker recomputes the background aggregates; each size is measu
 settled. At each size, p50 of: the dashboard page, a candidate's detail, a page of the ranking API
 (walking its cursor), a page of the interviews list (walking its cursor) and the reliability API.
 At the largest size: the CSV export's time and the server's peak memory above its resting size
-while it streams. Then autosave throughput with and without 1,000 open dashboard-view streams
-while a scorecard is submitted every second (without streams measured before and after, averaged).
+while it streams; the what-if re-ranking at each size. Then autosave throughput with and without
+1,000 open dashboard-view streams while a scorecard is submitted every second, in alternating
+windows on a server whose background worker is off (`stream_figures` says why).
 
 Every request must succeed: any other answer stops the bench (BenchRefused), no figures printed."""
 
@@ -33,11 +34,12 @@ from app.db import make_engine
 from bench.autosave import autosave_factory, log, measured
 from bench.dashboard import sse_throughput
 from bench.load import BenchRefused
-from bench.servers import ROOT, Server
+from bench.servers import ROOT
 
 SLUG = "senior-backend-payments"
 SIZES, QUICK_SIZES = (1_000, 10_000, 100_000), (1_000, 10_000)
 PAGES = ("dashboard", "candidate", "ranking", "interviews", "reliability")
+WHAT_IF = "w_distributed_systems_reliability=0.9&w_financial_systems_design=0.05"
 SUBMITTERS = 600  # draft scorecards ready to be submitted, one a second
 
 
@@ -112,6 +114,9 @@ def page_figures(client: httpx.Client, interview_ids: list[str], repeat: int) ->
                           lambda r: r.json()["next_cursor"]),
         "interviews": walker(client, f"/interviews?job_spec={SLUG}", _html_cursor),
         "reliability": lambda: client.get(f"/api/v1/job-specs/{SLUG}/reliability"),
+        # Not one of the pages above (its growth is not in `scale_worst_growth`): the what-if re-ranks
+        # every interview under other weights, in the database.
+        "what_if": lambda: client.get(f"/specs/{SLUG}/dashboard/what-if?{WHAT_IF}", headers={"HX-Request": "true"}),
     }
     return {name: p50_ms(fetch, name, repeat) for name, fetch in requests.items()}
 
@@ -203,28 +208,38 @@ def submitting(base_url: str, bearer: str, cards: list[tuple[str, list[str]]]) -
         raise BenchRefused(f"scorecard submissions failed: {failures[0]}")
 
 
-def stream_figures(server: Server, data: dict[str, Any], submitter: tuple[str, list], seconds: float,
-                   streams: int) -> dict[str, str]:
-    """Autosave req/s with `streams` open dashboard-view streams ÷ without, scorecards submitted every
-    second in both runs."""
+def stream_figures(env: dict[str, str], workdir: Path, data: dict[str, Any], submitter: tuple[str, list],
+                   seconds: float, streams: int, rounds: int = 2) -> dict[str, str]:
+    """Autosave req/s with `streams` open dashboard-view streams ÷ without, a scorecard submitted every
+    second throughout. Windows with and without streams alternate (`rounds` of each), on a server of
+    its own whose background worker is off: every scorecard queues the spec's recompute, which reads
+    every rating and costs the same with streams or without, so running it here would only add its
+    seconds-long bursts to whichever window they fall in (its cost is the aggregates' own figure)."""
+    from bench.servers import app_server
+
     bearer, cards = submitter
-    third = len(cards) // 3
     make = autosave_factory(data["tokens"])
-    with submitting(server.base_url, bearer, cards[:third]) as before:  # without streams, before and after
-        first = measured([server], make, seconds, "autosave, scorecards every second")
-    with submitting(server.base_url, bearer, cards[third:2 * third]) as during:
-        with_streams, opened, _ = sse_throughput(server.base_url, data["bearer"], streams, data["tokens"], seconds,
-                                                 path=f"/specs/{SLUG}/events?view=dashboard")
-    with submitting(server.base_url, bearer, cards[2 * third:]) as after:
-        second = measured([server], make, seconds, "autosave, scorecards every second, again")
-    server.require_running("autosave with dashboard streams")
-    log(f"autosave with {opened} dashboard-view streams and a scorecard a second: {with_streams:.0f} req/s "
-        f"(submitted {before[0]}, {during[0]} and {after[0]})")
+    server = app_server({**env, "CALIBRATE_WORKER_IN_SERVE": "false"}, 1, workdir / "streams.log")
+    without, with_streams, opened = [], [], streams
+    try:
+        with submitting(server.base_url, bearer, cards) as submitted:
+            for turn in range(1, rounds + 1):
+                without.append(measured([server], make, seconds, f"autosave, scorecards every second ({turn})").rps)
+                rps, held, _ = sse_throughput(server.base_url, data["bearer"], streams, data["tokens"], seconds,
+                                              path=f"/specs/{SLUG}/events?view=dashboard")
+                with_streams.append(rps)
+                opened = min(opened, held)
+                log(f"autosave with {held} dashboard-view streams and a scorecard a second ({turn}): {rps:.0f} req/s")
+        server.require_running("autosave with dashboard streams")
+    finally:
+        server.stop()
+    log(f"scorecards submitted meanwhile: {submitted[0]}")
     if opened < streams:
         raise BenchRefused(f"only {opened} of {streams} dashboard streams opened")
-    without = (first.rps + second.rps) / 2
-    return {"scale_sse_cost": f"{with_streams / without:.2f}", "scale_sse_streams": str(opened),
-            "scale_sse_autosave_rps": f"{with_streams:.0f}", "scale_autosave_rps": f"{without:.0f}"}
+    both, alone = statistics.mean(with_streams), statistics.mean(without)
+    return {"scale_sse_cost": f"{both / alone:.2f}", "scale_sse_streams": str(opened),
+            "scale_sse_autosave_rps": f"{both:.0f}", "scale_autosave_rps": f"{alone:.0f}",
+            "scale_sse_scorecards": str(submitted[0])}
 
 
 def interview_ids(url: str, count: int) -> list[str]:
@@ -272,8 +287,8 @@ def scale_figures(url: str, env: dict[str, str], data: dict[str, Any], workdir: 
         worst = max(float(figures[f"scale_{p}_{last}k_ms"]) / float(figures[f"scale_{p}_{first}k_ms"]) for p in PAGES)
         figures["scale_worst_growth"] = f"{worst:.2f}"
         client.close()
-        figures.update(stream_figures(server, data, submitter, seconds, 200 if quick else 1_000))
     finally:
         server.stop()
+    figures.update(stream_figures(env, workdir, data, submitter, seconds, 200 if quick else 1_000))
     return figures
 
