@@ -43,7 +43,8 @@ class Consent(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True)
     interview_id: str = Field(foreign_key="interview.id", index=True)
     attempt_id: str = Field(foreign_key="round_attempt.id", index=True)
-    purpose: str = Field(max_length=32)  # "voice_recording"
-    choice: str = Field(max_length=16)  # "voice" (agreed) | "text" (asked for the typed alternative)
+    purpose: str = Field(max_length=32)  # "voice_recording" (app/voice/consent.py) | "ai_assistance" (ai.py)
+    # voice_recording: "voice" (agreed) | "text" (the typed alternative); ai_assistance: "ai" | "people_only"
+    choice: str = Field(max_length=16)
     notice_version: str = Field(max_length=40)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -5,7 +5,6 @@ transaction. The round's clock is the timed round's: chunks are accepted until d
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from app.interviews.service import interview_content
 from app.jobs import queue
 from app.models import Answer, Interview, RoundAttempt
 from app.settings import get_settings
+from app.take import modes
 from app.take import service as take
 from app.voice import storage
 from app.voice.formats import base_type, looks_like_text, starts_stream, wav_format
@@ -47,16 +47,10 @@ class Ack:
     seconds_left: float
 
 
-def round_mode(rnd: Any) -> str:
-    """A round's mode, `text` or `voice` (absent means text)."""
-    mode = rnd.get("mode") if isinstance(rnd, Mapping) else getattr(rnd, "mode", None)
-    return str(getattr(mode, "value", mode) or "text")
-
-
 def voice_round(session: Session, interview: Interview, key: str) -> Any:
     """The voice round with this key; NotFound for rounds that take no audio."""
     rnd = take.find_round(interview_content(session, interview), key)
-    if round_mode(rnd) != "voice":
+    if modes.name_of(rnd) != "voice":
         raise NotFound(f"round '{key}' is not a voice round")
     return rnd
 
