@@ -42,6 +42,12 @@ class ChangeKind(StrEnum):
     CANDIDATE_ERASED = "candidate.erased"
     SUGGESTIONS_STORED = "scorecard.suggestions_stored"  # internal: the model's answer on a scorecard
 
+    @property
+    def moves_scores(self) -> bool:
+        """Whether the change can move an interview's ranking row or what its spec's dashboards show
+        live. The model's suggestions on a scorecard do not: they only feed the stored model agreement."""
+        return self is not ChangeKind.SUGGESTIONS_STORED
+
 
 @dataclass(frozen=True)
 class Change:

@@ -6,14 +6,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
-from app.schemas import NO_NUL
 from app.dashboard import aggregates, scores, service, stats
 from app.dashboard import ranking as rank
 from app.dashboard.schemas import DashboardOut, RankingPageOut, ReliabilityOut, ScoreOut
 from app.deps import CurrentUser, Manager, SessionDep
 from app.interviews.service import interview_for_scores
 from app.models import JobSpec
-from app.schemas import errors
+from app.schemas import NO_NUL, errors
 from app.specs import service as specs
 from app.suggestions.agreement import agreement_panel
 
@@ -67,4 +66,4 @@ def spec_reliability(slug: str, session: SessionDep, user: Manager) -> dict[str,
     content = specs.content_of(specs.get_version(session, spec))
     aggregate = aggregates.stored(session, spec.id)
     return {**rank.reliability_panel(aggregate, content.competencies),
-            "model_rater": agreement_panel(aggregate.model_agreement if aggregate else {}, content.competencies)}
+            "model_rater": agreement_panel(aggregate, content.competencies)}

@@ -148,7 +148,7 @@ def what_if(session: Session, spec_id: str, weights: Mapping[str, float], *, lim
     keyed = [(rank_key(weighted_overall(normalised, s.scores or {})[1], s.knocked_out), s.interview_id) for s in stats]
     top = heapq.nlargest(limit, keyed)
     real_keys = {s.interview_id: s.rank_key for s in stats}
-    real = {iid: _place(session, spec_id, real_keys[iid], iid) for _, iid in top}
+    real = _places(session, spec_id, [(real_keys[iid], iid) for _, iid in top])
     shown = {r.interview_id: r for r in session.execute(
         select(STAT, Candidate.name).join(Interview, Interview.id == STAT.c.interview_id)
         .join(Candidate, Candidate.id == Interview.candidate_id)
@@ -184,11 +184,16 @@ def _what_if_candidates(session: Session, spec_id: str, weights: Mapping[str, fl
     return session.execute(spec_rows.where(key >= found[limit - 1].what_if_key - KEY_MARGIN)).all()
 
 
-def _place(session: Session, spec_id: str, key: float, interview_id: str) -> int:
-    """The interview's place in the real ranking: one more than the rows before it (one index range)."""
-    before = select(func.count()).select_from(STAT).where(
-        STAT.c.spec_id == spec_id, tuple_(STAT.c.rank_key, STAT.c.interview_id) > (key, interview_id))
-    return int(session.execute(before).scalar_one()) + 1
+def _places(session: Session, spec_id: str, rows: Sequence[tuple[float, str]]) -> dict[str, int]:
+    """Each interview's place in the real ranking, by (rank key, id): one more than the rows before
+    it, each counted over one index range, all in one query."""
+    if not rows:
+        return {}
+    before = [select(func.count()).select_from(STAT).where(
+        STAT.c.spec_id == spec_id, tuple_(STAT.c.rank_key, STAT.c.interview_id) > (key, iid)).scalar_subquery()
+        for key, iid in rows]
+    counts = session.execute(select(*before)).one()
+    return {iid: int(count) + 1 for (_, iid), count in zip(rows, counts, strict=True)}
 
 
 def _stored_score(stat: Any) -> scoring.InterviewScore:

@@ -252,8 +252,8 @@ class RunningTotals:
     """Change handler (app/changes.py): the changed interviews' rows and totals move in the transaction."""
 
     def in_transaction(self, session: Session, change: Change) -> None:
-        """Refresh the rows of the interviews the change touched."""
-        if change.interview_ids:
+        """Refresh the rows of the interviews the change touched (when it can move them)."""
+        if change.interview_ids and change.kind.moves_scores:
             refresh(session.connection(), change.interview_ids)
 
     def after_commit(self, session: Session, changes: Sequence[Change]) -> None:

@@ -42,7 +42,7 @@ def dashboard_context(session: Session, spec: JobSpec, wanted: rank.RankingFilte
         "distribution": aggregate.distribution if aggregate else aggregates.score_distribution([]),
         "reliability": rank.reliability_panel(aggregate, content.competencies),
         # the model as an extra rater, beside the ICCs: stored with them, so the same `computed_at`
-        "model_rater": agreement_panel(aggregate.model_agreement if aggregate else {}, content.competencies),
+        "model_rater": agreement_panel(aggregate, content.competencies),
     }
 
 

@@ -131,12 +131,12 @@ class LiveDashboards:
     SQLite straight to this process's broker once the transaction has committed."""
 
     def in_transaction(self, session: OrmSession, change: Change) -> None:
-        """On Postgres: NOTIFY with the change."""
-        if _is_postgres(session):
+        """On Postgres: NOTIFY with the change (one that moves nothing on a dashboard is not sent)."""
+        if _is_postgres(session) and change.kind.moves_scores:
             notify(session, Event(change.spec_id, change.kind.value))
 
     def after_commit(self, session: OrmSession, changes: Sequence[Change]) -> None:
         """On SQLite: each distinct event of the committed changes to the broker."""
         if not _is_postgres(session):
-            for item in dict.fromkeys(Event(c.spec_id, c.kind.value) for c in changes):
+            for item in dict.fromkeys(Event(c.spec_id, c.kind.value) for c in changes if c.kind.moves_scores):
                 broker.deliver(item)

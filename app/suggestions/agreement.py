@@ -78,9 +78,11 @@ def computed_agreement(conn: Connection, spec_id: str) -> dict[str, dict[str, An
     return agreement_of(_panel_rows(conn, spec_id), _model_rows(conn, spec_id))
 
 
-def agreement_panel(found: dict[str, dict[str, Any]], competencies: Sequence[Competency]) -> list[dict[str, Any]]:
-    """The figures of each given competency in its order (`n` 0 and no coefficients where nothing
-    was compared): `{id, name, n, mean_deviation, icc, agreement, consistency}`."""
+def agreement_panel(aggregate: SpecAggregate | None, competencies: Sequence[Competency]) -> list[dict[str, Any]]:
+    """The stored figures of each given competency in its order (`n` 0 and no coefficients where
+    nothing was compared, or before the first computation): `{id, name, n, mean_deviation, icc,
+    agreement, consistency}`."""
+    found = aggregate.model_agreement if aggregate else {}
     return [{"id": c.id, "name": c.name, **found.get(c.id, EMPTY)} for c in competencies]
 
 
@@ -90,5 +92,5 @@ def stored_agreement(session: Session, spec: JobSpec) -> dict[str, Any]:
     the first computation)."""
     content = specs.content_of(specs.get_version(session, spec))
     aggregate = session.get(SpecAggregate, spec.id)
-    return {"competencies": agreement_panel(aggregate.model_agreement if aggregate else {}, content.competencies),
+    return {"competencies": agreement_panel(aggregate, content.competencies),
             "computed_at": aggregate.computed_at if aggregate else None}

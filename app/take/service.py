@@ -17,8 +17,8 @@ from app.consent import ai as ai_consent
 from app.interviews.attempts import close, close_if_due, grace
 from app.interviews.service import interview_content, round_questions
 from app.models import Answer, AnswerRevision, Interview, RoundAttempt
-from app.take import modes
 from app.specs.content import Round, RoundKind, RoundQuestion, SpecContent
+from app.take import modes
 
 MAX_ANSWER_CHARS = 50_000
 
@@ -186,17 +186,14 @@ def round_state(session: Session, interview: Interview, key: str, *, now: dateti
                              "submitted_at": None, "seconds_left": None, "questions": [], "answers": {}}
     mode = modes.mode_of(rnd)  # a voice round adds its consent and recordings
     state["mode"] = modes.name_of(rnd)
-    if attempt is None:
-        if mode:
-            mode.annotate(session, rnd, None, state)
-        return state
-    close_if_due(session, attempt, now=now)
-    answers = _answers(session, attempt)
-    state.update(status="submitted" if attempt.submitted_at else "in_progress", closed_by=attempt.closed_by,
-                 started_at=attempt.started_at.isoformat(), deadline=attempt.deadline.isoformat(),
-                 submitted_at=attempt.submitted_at.isoformat() if attempt.submitted_at else None,
-                 seconds_left=seconds_left(attempt, now), questions=attempt.questions,
-                 answers={q["id"]: _stored(answers[q["id"]]) for q in attempt.questions if q["id"] in answers})
+    if attempt is not None:
+        close_if_due(session, attempt, now=now)
+        answers = _answers(session, attempt)
+        state.update(status="submitted" if attempt.submitted_at else "in_progress", closed_by=attempt.closed_by,
+                     started_at=attempt.started_at.isoformat(), deadline=attempt.deadline.isoformat(),
+                     submitted_at=attempt.submitted_at.isoformat() if attempt.submitted_at else None,
+                     seconds_left=seconds_left(attempt, now), questions=attempt.questions,
+                     answers={q["id"]: _stored(answers[q["id"]]) for q in attempt.questions if q["id"] in answers})
     if mode:
         mode.annotate(session, rnd, attempt, state)
     return state

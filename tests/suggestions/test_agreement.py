@@ -140,3 +140,31 @@ def test_storing_suggestions_schedules_the_specs_recompute(client: TestClient, s
     session.commit()
     assert client.post(f"/api/v1/scorecards/{p.card.id}/suggest", headers=headers).status_code == 200
     assert session.exec(select(Job).where(Job.kind == aggregates.KIND_NAME)).all() == []
+
+
+def test_stored_suggestions_move_no_ranking_row_and_reach_no_live_dashboard(session: Session, monkeypatch) -> None:
+    """The model's answer feeds only the stored model agreement: the interview's ranking row is not
+    rescored and no dashboard stream re-renders for it, while a scorecard change still does both."""
+    from app import changes
+    from app.changes import Change, ChangeKind
+    from app.events import bus
+    from app.models import Interview, InterviewStat
+
+    p = panel(session)
+    interview = session.get(Interview, p.card.interview_id)
+    assert interview is not None
+    row = session.get(InterviewStat, interview.id)
+    assert row is not None and row.overall is not None
+    row.overall = -1.0  # a value no refresh would write
+    session.add(row)
+    session.flush()
+    delivered: list[object] = []
+    monkeypatch.setattr(bus.broker, "deliver", delivered.append)  # SQLite: after the commit
+    monkeypatch.setattr(bus, "notify", lambda _session, event: delivered.append(event))  # PostgreSQL: NOTIFY
+    for kind in (ChangeKind.SUGGESTIONS_STORED, ChangeKind.SCORECARD_AMENDED):
+        changes.record(session, kind, spec_id=interview.spec_id, interview_id=interview.id)
+        session.refresh(row)
+        bus.LiveDashboards().after_commit(session, [Change(kind, interview.spec_id, (interview.id,))])
+        if kind is ChangeKind.SUGGESTIONS_STORED:
+            assert row.overall == -1.0 and delivered == []
+    assert row.overall != -1.0 and [e.kind for e in delivered] == [ChangeKind.SCORECARD_AMENDED.value]  # type: ignore[attr-defined]
