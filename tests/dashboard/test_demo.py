@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.dashboard import scores
 from app.dashboard.service import spec_dashboard
+from app.db import session_scope
 from app.demo import CANDIDATES, DEMO_DOMAIN, load_demo
 from app.models import Answer, Candidate, Interview, JobSpec, Rating, Scorecard, User
 
@@ -85,3 +89,60 @@ def test_demo_interviews_adds_completed_interviews_through_the_change_path(sessi
     assert sum(r.overall is not None for r in rows) == 25
     assert session.exec(select(Job).where(Job.kind == aggregates.KIND_NAME, Job.key == spec.id,
                                           Job.done_at.is_(None))).first() is not None
+
+
+@pytest.fixture
+def scratch_engine(tmp_path):  # type: ignore[no-untyped-def]
+    """A migrated database of its own (a SQLite file, or a Postgres schema) with the shipped specs:
+    the bulk load commits batches from several sessions at once, which the test session cannot hold."""
+    from sqlalchemy import text
+
+    from app.bank.loader import load_bank, sync_bank
+    from app.db import make_engine
+    from app.migrate import upgrade
+    from app.specs.service import load_files
+    from tests.conftest import IS_POSTGRES, ROOT, TEST_DATABASE_URL
+
+    schema = f"demo_{uuid.uuid4().hex[:8]}"
+    if IS_POSTGRES:
+        with make_engine(TEST_DATABASE_URL).begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        url = f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{tmp_path / 'bulk.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        upgrade(connection=conn)
+    bank = load_bank(ROOT / "question_bank")
+    with session_scope(engine) as session:
+        sync_bank(session, bank)
+        load_files(session, [ROOT / "job_specs"], known_tags=set(bank.tags))
+    yield engine, IS_POSTGRES
+    engine.dispose()
+    if IS_POSTGRES:
+        with make_engine(TEST_DATABASE_URL).begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def test_demo_interviews_with_parallel_writers_commit_every_batch_through_the_change_path(
+        scratch_engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app import demo_bulk
+    from app.models import InterviewStat
+    from tests.dashboard.reference import dashboard_from_ratings
+
+    engine, postgres = scratch_engine
+    monkeypatch.setattr(demo_bulk, "BATCH", 7)  # several batches, written two at a time
+    writers = 2 if postgres else 1  # SQLite has one writer (the CLI passes 1 there)
+    lines = list(demo_bulk.add_completed_interviews(lambda: session_scope(engine), count=40, seed=5, writers=writers))
+    assert lines == [f"{n}/40 completed interviews added to senior-backend-payments" for n in (7, 14, 21, 28, 35, 40)]
+    with session_scope(engine) as session:
+        spec = session.exec(select(JobSpec).where(JobSpec.slug == "senior-backend-payments")).one()
+        ids = session.exec(select(Interview.id).where(Interview.spec_id == spec.id)).all()
+        assert len(ids) == 40
+        rows = session.exec(select(InterviewStat).where(InterviewStat.spec_id == spec.id)).all()
+        assert len(rows) == 40 and all(r.completed and r.overall is not None for r in rows)
+        cards = session.exec(select(Scorecard).where(Scorecard.interview_id.in_(ids))).all()
+        assert all(c.status == "submitted" and c.submitted_at.tzinfo is not None for c in cards)
+        live, fresh = spec_dashboard(session, spec), dashboard_from_ratings(session, spec)
+        assert (live["interviews"], live["completed"]) == (fresh["interviews"], fresh["completed"]) == (40, 40)
+        assert abs(live["avg_score"] - fresh["avg_score"]) < 1e-6  # the totals of every batch, none lost
