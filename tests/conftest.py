@@ -47,16 +47,12 @@ def pytest_configure(config: pytest.Config) -> None:
         eng.dispose()
 
 
-@pytest.fixture(scope="session")
-def engine() -> Iterator[Engine]:
-    """The migrated test database, with the question bank and shipped specs loaded."""
+def migrate_and_load(eng: Engine) -> None:
+    """Migrate an empty database and load the question bank and the shipped specs."""
     from app.bank.loader import load_bank, sync_bank
     from app.migrate import upgrade
     from app.specs.service import load_files
 
-    get_settings.cache_clear()
-    eng = make_engine(TEST_DATABASE_URL)
-    reset_database(eng)
     with eng.begin() as conn:
         upgrade(connection=conn)
     bank = load_bank(ROOT / "question_bank")
@@ -64,6 +60,15 @@ def engine() -> Iterator[Engine]:
         sync_bank(session, bank)
         load_files(session, [ROOT / "job_specs"], known_tags=set(bank.tags))
         session.commit()
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """The migrated test database, with the question bank and shipped specs loaded."""
+    get_settings.cache_clear()
+    eng = make_engine(TEST_DATABASE_URL)
+    reset_database(eng)
+    migrate_and_load(eng)
     yield eng
     eng.dispose()
 

@@ -97,31 +97,24 @@ def scratch_engine(tmp_path):  # type: ignore[no-untyped-def]
     the bulk load commits batches from several sessions at once, which the test session cannot hold."""
     from sqlalchemy import text
 
-    from app.bank.loader import load_bank, sync_bank
     from app.db import make_engine
-    from app.migrate import upgrade
-    from app.specs.service import load_files
-    from tests.conftest import IS_POSTGRES, ROOT, TEST_DATABASE_URL
+    from tests.conftest import IS_POSTGRES, TEST_DATABASE_URL, migrate_and_load
 
-    schema = f"demo_{uuid.uuid4().hex[:8]}"
+    schema, admin = f"demo_{uuid.uuid4().hex[:8]}", make_engine(TEST_DATABASE_URL)
     if IS_POSTGRES:
-        with make_engine(TEST_DATABASE_URL).begin() as conn:
+        with admin.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         url = f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}options=-csearch_path%3D{schema}"
     else:
         url = f"sqlite:///{tmp_path / 'bulk.db'}"
     engine = make_engine(url)
-    with engine.begin() as conn:
-        upgrade(connection=conn)
-    bank = load_bank(ROOT / "question_bank")
-    with session_scope(engine) as session:
-        sync_bank(session, bank)
-        load_files(session, [ROOT / "job_specs"], known_tags=set(bank.tags))
+    migrate_and_load(engine)
     yield engine, IS_POSTGRES
     engine.dispose()
     if IS_POSTGRES:
-        with make_engine(TEST_DATABASE_URL).begin() as conn:
+        with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 def test_demo_interviews_with_parallel_writers_commit_every_batch_through_the_change_path(
