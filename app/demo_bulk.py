@@ -5,9 +5,9 @@ Like `calibrate demo`, every candidate has a latent ability per competency and e
 leniency (the four demo interviewers), so rankings, reliability and leniency look like real ones;
 some ratings are "no evidence", and about one candidate in ten fails a required must-have. Rows
 are written through the driver (COPY on PostgreSQL) 2,500 interviews at a time, each batch in a
-transaction of its own, and each batch is recorded as one change (`changes.record_many`): the running totals, the
-ranking rows, the background aggregates and the live dashboards move through the same handlers as
-for any other change; nothing is rebuilt by hand."""
+transaction of its own, and each batch is recorded as one change (`changes.record_many`): the
+running totals, the ranking rows, the background aggregates and the live dashboards move through
+the same handlers as for any other change; nothing is rebuilt by hand."""
 
 from __future__ import annotations
 
@@ -58,18 +58,20 @@ class Batch:
         statement for all rows on SQLite. An ORM insert spent most of its time building each row's
         parameters; the values here are typed by the same column types."""
         conn = session.connection()
+        postgres = conn.dialect.name == "postgresql"
+        if not postgres:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         for model, rows in self.rows.items():
             if rows:
                 table: Table = model.__table__
                 names, values = driver_rows(table, rows, conn.dialect)
                 columns = ", ".join(f'"{name}"' for name in names)
-                if conn.dialect.name == "postgresql":
+                if postgres:
                     with conn.connection.driver_connection.cursor() as cursor:
                         with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
                             for row in values:
                                 copy.write_row(row)
                 else:
-                    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
                     marks = ", ".join("?" * len(names))
                     conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
 
