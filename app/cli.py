@@ -137,11 +137,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if args.interviews is not None:
             from app.demo_bulk import add_completed_interviews
 
-            from app.settings import get_settings
-
-            postgres = get_settings().database_url.startswith("postgres")  # SQLite has one writer at a time
-            for line in add_completed_interviews(session_scope, count=args.interviews, spec_slug=args.spec,
-                                                 writers=2 if postgres else 1):
+            for line in add_completed_interviews(session_scope, count=args.interviews, spec_slug=args.spec):
                 print(line, flush=True)
             return 0
         from app.demo import load_demo

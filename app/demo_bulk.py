@@ -154,18 +154,22 @@ def _spec(session: Session, slug: str) -> tuple[JobSpec, str, SpecContent]:
 
 
 def add_completed_interviews(sessions: Sessions, *, count: int, spec_slug: str = DEFAULT_SPEC,
-                             seed: int | None = None, writers: int = 1) -> Iterator[str]:
+                             seed: int | None = None, writers: int | None = None) -> Iterator[str]:
     """Add `count` completed interviews with submitted scorecards to the spec, a batch per transaction
     (yields a line per batch, in order). With `writers` > 1, that many batches are written at once,
     each in its own session and transaction, while the next is generated: on PostgreSQL the database's
     work (COPY, indexes, foreign keys) is most of the time, and a second backend uses the second core.
-    The batches touch disjoint rows but the spec's running totals, which they update one at a time."""
+    The batches touch disjoint rows but the spec's running totals, which they update one at a time.
+    By default two on PostgreSQL and one on SQLite, which has one writer at a time; pass 1 when every
+    call of `sessions` hands out the same session."""
     if count < 1:
         raise Invalid("--interviews must be at least 1")
     with sessions() as session:
         spec, version_id, content = _spec(session, spec_slug)
         panel, _ = _interviewers(session)
         session.expunge_all()
+        if writers is None:
+            writers = 2 if session.get_bind().dialect.name == "postgresql" else 1
     rng = random.Random(seed if seed is not None else secrets.randbits(32))
     leniency = {p.email: p.leniency for p in INTERVIEWERS}
     now, done = utcnow(), 0
@@ -176,7 +180,7 @@ def add_completed_interviews(sessions: Sessions, *, count: int, spec_slug: str =
             changes.record_many(session, ChangeKind.INTERVIEW_COMPLETED, spec_id=spec.id, interview_ids=ids)
         return len(ids)
 
-    with ThreadPoolExecutor(max_workers=max(1, writers), thread_name_prefix="demo-writer") as pool:
+    with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="demo-writer") as pool:
         pending: deque[Future[int]] = deque()
         for start in range(0, count, BATCH):
             batch = Batch()

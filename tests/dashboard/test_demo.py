@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import threading
 
 import pytest
 from sqlalchemy import func
@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.dashboard import scores
 from app.dashboard.service import spec_dashboard
-from app.db import session_scope
+from app.db import make_engine, session_scope
 from app.demo import CANDIDATES, DEMO_DOMAIN, load_demo
 from app.models import Answer, Candidate, Interview, JobSpec, Rating, Scorecard, User
 
@@ -73,7 +73,7 @@ def test_demo_interviews_adds_completed_interviews_through_the_change_path(sessi
 
     spec = session.exec(select(JobSpec).where(JobSpec.slug == "senior-backend-payments")).one()
     before = spec_dashboard(session, spec)["interviews"]
-    lines = list(add_completed_interviews(sessions, count=25, seed=3))
+    lines = list(add_completed_interviews(sessions, count=25, seed=3, writers=1))  # one shared session
     assert lines[-1] == "25/25 completed interviews added to senior-backend-payments"
     bulk = select(Interview.id).join(Candidate, Candidate.id == Interview.candidate_id).where(
         Candidate.email.endswith(f"@{BULK_DOMAIN}"))
@@ -95,26 +95,15 @@ def test_demo_interviews_adds_completed_interviews_through_the_change_path(sessi
 def scratch_engine(tmp_path):  # type: ignore[no-untyped-def]
     """A migrated database of its own (a SQLite file, or a Postgres schema) with the shipped specs:
     the bulk load commits batches from several sessions at once, which the test session cannot hold."""
-    from sqlalchemy import text
-
-    from app.db import make_engine
+    from bench.main import prepare_database
     from tests.conftest import IS_POSTGRES, TEST_DATABASE_URL, migrate_and_load
 
-    schema, admin = f"demo_{uuid.uuid4().hex[:8]}", make_engine(TEST_DATABASE_URL)
-    if IS_POSTGRES:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{tmp_path / 'bulk.db'}"
+    url, drop = prepare_database(TEST_DATABASE_URL, tmp_path)
     engine = make_engine(url)
     migrate_and_load(engine)
     yield engine, IS_POSTGRES
     engine.dispose()
-    if IS_POSTGRES:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    drop()
 
 
 def test_demo_interviews_with_parallel_writers_commit_every_batch_through_the_change_path(
@@ -125,8 +114,16 @@ def test_demo_interviews_with_parallel_writers_commit_every_batch_through_the_ch
 
     engine, postgres = scratch_engine
     monkeypatch.setattr(demo_bulk, "BATCH", 7)  # several batches, written two at a time
-    writers = 2 if postgres else 1  # SQLite has one writer (the CLI passes 1 there)
-    lines = list(demo_bulk.add_completed_interviews(lambda: session_scope(engine), count=40, seed=5, writers=writers))
+    threads: set[str] = set()
+    write = demo_bulk.Batch.write
+
+    def watched(batch, session):  # type: ignore[no-untyped-def]
+        threads.add(threading.current_thread().name)
+        write(batch, session)
+
+    monkeypatch.setattr(demo_bulk.Batch, "write", watched)
+    lines = list(demo_bulk.add_completed_interviews(lambda: session_scope(engine), count=40, seed=5))
+    assert len(threads) == (2 if postgres else 1)  # the default: two writers on PostgreSQL, SQLite has one
     assert lines == [f"{n}/40 completed interviews added to senior-backend-payments" for n in (7, 14, 21, 28, 35, 40)]
     with session_scope(engine) as session:
         spec = session.exec(select(JobSpec).where(JobSpec.slug == "senior-backend-payments")).one()
