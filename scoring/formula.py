@@ -14,7 +14,8 @@ For an interview with spec weights ``w_c`` (each in (0, 1], summing to 1):
 * coverage          ``C = sum(w_c for c with n_c >= 1)``;
 * overall           ``O = sum(w_c * s_c for c with n_c >= 1) / C`` (``None`` when ``C = 0``),
   i.e. the weighted mean over the competencies that have evidence, so an unrated
-  competency neither drags the score down nor is guessed;
+  competency neither drags the score down nor is guessed; rounded to 9 decimal places, so
+  equal means reached by different sums are equal (and rank as ties);
 * status            ``"final"`` when the interview is completed and ``|C - 1| <= 1e-9``,
   otherwise ``"provisional"``.
 
@@ -44,6 +45,10 @@ from scoring.uncertainty import score_band
 RATING_MIN = 1
 RATING_MAX = 5
 FINAL_TOLERANCE = 1e-9
+# Equal weighted means reached by different sums differ in their last bits (12.499999999999998,
+# 12.5, 12.500000000000002); the overall is rounded to a billionth of a point so that equal scores
+# are equal wherever they are compared or ranked, and ties are ties.
+OVERALL_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -135,13 +140,13 @@ def score_to_rating(score: float) -> float:
 
 def weighted_overall(weights: Mapping[str, float], scores: Mapping[str, float]) -> tuple[float, float | None]:
     """(coverage, overall) of competency scores: coverage is the weight of the scored competencies
-    the weights know, overall their weighted mean (None when nothing is covered)."""
+    the weights know, overall their weighted mean (None when nothing is covered), to `OVERALL_DIGITS`."""
     rated = [(weights[cid], score) for cid, score in scores.items() if cid in weights]
     coverage = math.fsum(w for w, _ in rated)
     if coverage <= 0.0:
         return coverage, None
     weighted = math.fsum(w * s for w, s in rated) / coverage
-    return coverage, min(100.0, max(0.0, weighted))  # guard against last-bit rounding
+    return coverage, round(min(100.0, max(0.0, weighted)), OVERALL_DIGITS)
 
 
 def score_interview(

@@ -47,18 +47,24 @@ def pytest_configure(config: pytest.Config) -> None:
         eng.dispose()
 
 
+def load_shipped(session: Session) -> None:
+    """Load the question bank and the shipped specs into a migrated database (not committed)."""
+    from app.bank.loader import load_bank, sync_bank
+    from app.specs.service import load_files
+
+    bank = load_bank(ROOT / "question_bank")
+    sync_bank(session, bank)
+    load_files(session, [ROOT / "job_specs"], known_tags=set(bank.tags))
+
+
 def migrate_and_load(eng: Engine) -> None:
     """Migrate an empty database and load the question bank and the shipped specs."""
-    from app.bank.loader import load_bank, sync_bank
     from app.migrate import upgrade
-    from app.specs.service import load_files
 
     with eng.begin() as conn:
         upgrade(connection=conn)
-    bank = load_bank(ROOT / "question_bank")
     with Session(eng) as session:
-        sync_bank(session, bank)
-        load_files(session, [ROOT / "job_specs"], known_tags=set(bank.tags))
+        load_shipped(session)
         session.commit()
 
 

@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
-from app.db import make_engine
+from app.db import Session, make_engine
 from app.migrate import downgrade, upgrade
-from tests.conftest import IS_POSTGRES, TEST_DATABASE_URL
+from tests.conftest import IS_POSTGRES, TEST_DATABASE_URL, load_shipped
+from tests.dashboard.helpers import scored_interview
 
 TABLES = {"user_account", "api_token", "web_session", "job_spec", "job_spec_version", "question", "candidate",
           "interview", "round_attempt", "answer", "answer_revision", "scorecard", "rating", "must_have_check",
@@ -85,3 +86,24 @@ def test_a_database_with_specs_upgrades_from_before_the_stored_aggregates(scratc
     downgrade(connection=scratch, revision="0009")
     scratch.commit()
     assert "model_agreement" not in {c["name"] for c in inspect(scratch).get_columns("spec_aggregate")}
+
+
+def test_upgrading_past_0011_brings_stored_overalls_to_nine_decimal_places(scratch):
+    # Ratings of 1 and 2 on these two competencies make 12.5, which the code before 0011 stored as
+    # 12.499999999999998 (0.3 * 12.5 + 0.25 * 12.5, over 0.55).
+    upgrade(connection=scratch)
+    scratch.commit()
+    pair = ("financial_systems_design", "distributed_systems_reliability")
+    with Session(bind=scratch) as session:
+        load_shipped(session)
+        scored_interview(session, [{"ratings": dict.fromkeys(pair, 1)}, {"ratings": dict.fromkeys(pair, 2)}])
+        session.commit()
+    assert scratch.execute(text("SELECT overall, rank_key FROM interview_stat")).one() == (12.5, 12.5)
+    scratch.execute(text("UPDATE interview_stat SET overall = 12.499999999999998, rank_key = 12.499999999999998"))
+    scratch.execute(text("UPDATE spec_stat SET overall_sum = 12.499999999999998 WHERE overall_n = 1"))
+    scratch.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+    scratch.commit()
+    upgrade(connection=scratch)
+    scratch.commit()
+    assert scratch.execute(text("SELECT overall, rank_key FROM interview_stat")).one() == (12.5, 12.5)
+    assert scratch.execute(text("SELECT overall_sum FROM spec_stat WHERE overall_n = 1")).scalar_one() == 12.5

@@ -160,6 +160,30 @@ def test_stored_ranking_and_aggregates_equal_a_fresh_computation(session: Sessio
         nested.rollback()
 
 
+@pytest.mark.parametrize("knocked_out", [False, True])
+def test_equal_overalls_reached_by_different_sums_rank_as_ties_by_interview_id(session: Session,
+                                                                                knocked_out: bool) -> None:
+    """Ratings of 1 and 2 score 12.5 on any competencies; summed over some pairs of weights the mean
+    used to come out a bit either side (12.499999999999998, 12.500000000000002), and 1000 below, where
+    knocked-out candidates sort, those bits were lost: the stored order and a fresh one disagreed."""
+    spec = get_spec(session, SPEC)
+    subsets = [("financial_systems_design", "distributed_systems_reliability"), ("financial_systems_design",),
+               ("financial_systems_design", "production_ownership")] * 2
+    checks = {"python_production": "not_met"} if knocked_out else {}
+    plan = [{"completed": True, "cards": [
+        {"rater": rater, "ratings": dict.fromkeys(subset, rater + 1), "must_haves": checks, "recommendation": None,
+         "submitted": True, "suggested": []} for rater in (0, 1)]} for subset in subsets]
+    nested = session.begin_nested()
+    try:
+        ids = set(_build(session, plan))
+        stored = [r for r in _all_pages(session, spec.id) if r["interview_id"] in ids]
+        assert {(r["overall"], r["knocked_out"]) for r in stored} == {(12.5, knocked_out)}
+        assert [r["interview_id"] for r in stored] == sorted(ids, reverse=True)
+        _same_rows(stored, [r for r in fresh_ranking(session, spec, {}) if r["interview_id"] in ids], adjusted=False)
+    finally:
+        nested.rollback()
+
+
 def test_stored_model_agreement_equals_a_fresh_one_over_many_compared_rounds(session: Session) -> None:
     spec = get_spec(session, SPEC)
     some = [{cid: 1 + (i * 7 + j * 3 + len(cid)) % 5 for j, cid in enumerate(COMPETENCIES)} for i in range(12)]

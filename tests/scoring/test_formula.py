@@ -274,3 +274,15 @@ def test_rescore_invariant_under_scaling_weights(
         assert scaled.overall is None
     else:
         assert scaled.overall == pytest.approx(plain.overall)
+
+
+@given(values=st.lists(st.integers(1, 5), min_size=1, max_size=4),
+       rated=st.lists(st.sampled_from(sorted(WEIGHTS)), min_size=1, unique=True))
+def test_equal_competency_scores_give_the_same_overall_whichever_competencies_carry_them(
+    values: list[int], rated: list[str]
+) -> None:
+    """The weighted mean of equal scores is that score, to the last bit, however many competencies
+    and weights add up to it: so equal candidates rank as ties, not by rounding noise."""
+    alone = score_interview({"go": 1.0}, ratings("go", *values), completed=True).overall
+    spread = [r for cid in rated for r in ratings(cid, *values)]
+    assert score_interview(WEIGHTS, spread, completed=True).overall == alone
