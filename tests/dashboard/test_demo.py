@@ -113,7 +113,6 @@ def test_demo_interviews_with_parallel_writers_commit_every_batch_through_the_ch
     from tests.dashboard.reference import dashboard_from_ratings
 
     engine, postgres = scratch_engine
-    monkeypatch.setattr(demo_bulk, "BATCH", 7)  # several batches, written two at a time
     threads: set[str] = set()
     write = demo_bulk.Batch.write
 
@@ -122,7 +121,8 @@ def test_demo_interviews_with_parallel_writers_commit_every_batch_through_the_ch
         write(batch, session)
 
     monkeypatch.setattr(demo_bulk.Batch, "write", watched)
-    lines = list(demo_bulk.add_completed_interviews(lambda: session_scope(engine), count=40, seed=5))
+    lines = list(demo_bulk.add_completed_interviews(lambda: session_scope(engine), count=40, seed=5,
+                                                    batch_size=7))  # several batches, two at a time on PostgreSQL
     assert len(threads) == (2 if postgres else 1)  # the default: two writers on PostgreSQL, SQLite has one
     assert lines == [f"{n}/40 completed interviews added to senior-backend-payments" for n in (7, 14, 21, 28, 35, 40)]
     with session_scope(engine) as session:
