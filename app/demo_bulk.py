@@ -39,7 +39,7 @@ DEFAULT_SPEC = "senior-backend-payments"
 # the indexes and the foreign-key checks, so two backends write at once. SQLite has one writer, and
 # every transaction writes each index page it touched to the WAL again: the indexes are of random
 # ids, so a batch touches nearly all their pages, and fewer, larger transactions write far less
-# (100,000 interviews on this project's 2-core machine: 140 s in batches of 2,500, 116 s of 5,000,
+# (100,000 interviews on a 2-core machine: 140 s in batches of 2,500, 116 s of 5,000,
 # 107-109 s of 10,000 with 0.7 GB at the peak, measured the same day).
 PACE = {"postgresql": (2_500, 2), "sqlite": (10_000, 1)}
 # The page cache of a bulk write on SQLite (its default is 2 MB): the batch's inserts land all over
