@@ -190,19 +190,23 @@ def add_completed_interviews(sessions: Sessions, *, count: int, spec_slug: str =
             changes.record_many(session, ChangeKind.INTERVIEW_COMPLETED, spec_id=spec.id, interview_ids=ids)
         return len(ids)
 
+    pending: deque[Future[int]] = deque()
+
+    def finished() -> str:  # the oldest batch's line, once it committed
+        nonlocal done
+        done += pending.popleft().result()
+        return f"{done}/{count} completed interviews added to {spec.slug}"
+
     with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="demo-writer") as pool:
-        pending: deque[Future[int]] = deque()
         for start in range(0, count, batch_size):
             batch = Batch()
             ids = [_interview(batch, rng, n, spec, version_id, content, panel, leniency, now)
                    for n in range(start, min(count, start + batch_size))]
             pending.append(pool.submit(write, batch, ids))
             while pending and (len(pending) > writers or pending[0].done()):
-                done += pending.popleft().result()
-                yield f"{done}/{count} completed interviews added to {spec.slug}"
+                yield finished()
         while pending:
-            done += pending.popleft().result()
-            yield f"{done}/{count} completed interviews added to {spec.slug}"
+            yield finished()
     with sessions() as session:
         refresh_statistics(session)
 

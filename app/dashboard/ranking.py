@@ -32,8 +32,9 @@ SORTS = {"overall": STAT.c.rank_key, "adjusted": STAT.c.adjusted_key, "coverage"
          "date": STAT.c.created_at}
 STATUSES = {"final": "Final", "provisional": "Provisional", "completed": "Completed", "in_progress": "In progress"}
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
-# The what-if's database order may differ from `scoring`'s only in the last bits of a key (scores are
-# 0-100): rows this close below the top's last are ranked again too, and one query reads a few extra.
+# The what-if's database key may differ from `scoring`'s by its last bits and by `scoring`'s rounding
+# to `OVERALL_DIGITS` (scores are 0-100): rows this close below the top's last are ranked again too,
+# and one query reads a few extra.
 KEY_MARGIN, MARGIN_ROWS = 1e-6, 20
 
 
@@ -140,7 +141,7 @@ def what_if(session: Session, spec_id: str, weights: Mapping[str, float], *, lim
     """The top of the ranking re-scored under other weights (normalised to sum 1), with how far each
     moved; from the stored competency scores, nothing is stored. The database orders the spec's rows
     by the re-weighted key and hands over only the top (and anything within `KEY_MARGIN` of its last,
-    where its arithmetic could differ from `scoring`'s in the last bits); each of those is ranked again
+    where its unrounded arithmetic could differ from `scoring`'s); each of those is ranked again
     by `weighted_overall` and shown `scoring.rescore`d, so the result is `scoring`'s exactly."""
     total = math.fsum(weights.values())
     normalised = {cid: w / total for cid, w in weights.items()}
@@ -174,7 +175,7 @@ def _what_if_key(weights: Mapping[str, float]) -> Any:
 
 def _what_if_candidates(session: Session, spec_id: str, weights: Mapping[str, float], limit: int) -> list[Any]:
     """The rows that can be in the what-if's top `limit`: the database's top by the re-weighted key, and
-    every row within `KEY_MARGIN` below the last of them (ties and last-bit differences included)."""
+    every row within `KEY_MARGIN` below the last of them (ties and `scoring`'s rounding included)."""
     key = _what_if_key(weights).label("what_if_key")
     columns = (STAT.c.interview_id, STAT.c.scores, STAT.c.knocked_out, STAT.c.rank_key)
     spec_rows = select(*columns, key).where(STAT.c.spec_id == spec_id)
